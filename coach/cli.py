@@ -1,0 +1,69 @@
+"""The `coach` command line: a thin layer that parses options and maps errors.
+
+Commands live in `coach.commands.*` and are imported only when they run, so
+`coach --help` and `coach list` start quickly. Each command module imports only
+click at module level; heavy libraries are imported inside the command.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+from coach import __version__
+from coach.errors import CoachError, InputError
+
+# command name -> "module:attribute"; the order here is the order in --help.
+COMMANDS: dict[str, str] = {
+    "list": "coach.commands.routines:list_command",
+    "show": "coach.commands.routines:show_command",
+    "validate": "coach.commands.routines:validate_command",
+    "schema": "coach.commands.routines:schema_command",
+}
+
+
+class CoachGroup(click.Group):
+    """A group that imports commands lazily and turns coach errors into messages."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attribute = target.split(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InputError as error:
+            for line in str(error).splitlines():
+                click.echo(line, err=True)
+            ctx.exit(2)
+        except CoachError as error:
+            click.echo(f"Error: {error}", err=True)
+            ctx.exit(error.exit_code)
+
+
+@click.group(
+    cls=CoachGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.version_option(__version__, prog_name="coach")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """A voice-guided audio coach: hear your workout live, or take it on your phone."""
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+def main() -> None:
+    """Entry point of the `coach` console script."""
+    cli(prog_name="coach")

@@ -1,0 +1,5 @@
+"""Routines: what the user wrote, as plain data with source locations."""
+
+from coach.routine.model import Exercise, Location, Reminders, Routine, Section, Settings
+
+__all__ = ["Exercise", "Location", "Reminders", "Routine", "Section", "Settings"]

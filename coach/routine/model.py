@@ -1,0 +1,133 @@
+"""The routine model: plain data, no audio, no timing decisions.
+
+Durations are seconds (float). Every node keeps the `Location` of the YAML node
+it came from, so later stages can point an error at the user's file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a node starts in its source file (1-based line and column)."""
+
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+NOWHERE = Location("<built>", 1, 1)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Defaults that every exercise inherits unless it sets its own."""
+
+    tempo: float = 3.0  # seconds per rep (the moving part, holds excluded)
+    rest: float = 30.0  # between sets of one exercise
+    rest_between_exercises: float = 20.0
+    switch: float = 5.0  # time given to change sides within a set
+    countdown: int = 3  # "3, 2, 1, go" before work starts
+
+
+@dataclass(frozen=True)
+class Reminders:
+    """Phrases spoken now and then during long work, at most once per `every` seconds."""
+
+    every: float
+    phrases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise, already merged with the routine settings.
+
+    Exactly one of `reps` and `work` drives a set, except for an open-ended set
+    (`to_failure`), which has `work` as its time cap and no rep count.
+    """
+
+    name: str
+    location: Location = NOWHERE
+    setup: tuple[str, ...] = ()
+    sets: int = 1
+    reps: int | None = None
+    work: float | None = None  # seconds of timed work per set (per side)
+    to_failure: bool = False
+    sides: tuple[str, ...] = ()  # each set is done once per side
+    alternate: bool = False  # reps alternate between the two sides
+    hold: float = 0.0  # pause at the top of each rep
+    tempo: float = 3.0
+    rest: float = 30.0  # between sets
+    rest_after: float | None = None  # after the last set; None: the routine's default
+    cues: tuple[str, ...] = ()  # form cues spread through each set
+    notch: Exercise | None = None  # the harder variant used at level 2
+
+    def at_level(self, level: int) -> Exercise:
+        """The exercise as performed at `level` (2 and up use the notch variant)."""
+        if level >= 2 and self.notch is not None:
+            return self.notch
+        return self
+
+    @property
+    def rep_seconds(self) -> float:
+        """Length of one rep: the movement plus the hold."""
+        return self.tempo + self.hold
+
+    @property
+    def set_seconds(self) -> float:
+        """Length of one set on one side (work time, no rest, no switch)."""
+        if self.work is not None:
+            return self.work
+        return (self.reps or 0) * self.rep_seconds
+
+
+@dataclass(frozen=True)
+class Section:
+    """A named group of exercises: a chapter; repeated `rounds` times it is a circuit."""
+
+    title: str | None
+    exercises: tuple[Exercise, ...]
+    location: Location = NOWHERE
+    rounds: int = 1
+    rest_between_rounds: float = 0.0
+
+    @property
+    def is_circuit(self) -> bool:
+        return self.rounds > 1
+
+
+@dataclass(frozen=True)
+class Routine:
+    """A whole workout as the user wrote it."""
+
+    title: str
+    sections: tuple[Section, ...]
+    name: str = ""  # the built-in name or the file stem
+    source: str = "<built>"
+    description: str = ""
+    level: int = 1
+    settings: Settings = field(default_factory=Settings)
+    reminders: Reminders | None = None
+    intro: tuple[str, ...] = ()
+    outro: tuple[str, ...] = ()
+    phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # phrasebook overrides
+    location: Location = NOWHERE
+
+    @property
+    def exercises(self) -> tuple[Exercise, ...]:
+        """Every exercise in order, once each (circuit rounds not expanded)."""
+        return tuple(ex for section in self.sections for ex in section.exercises)
+
+    def at_level(self, level: int | None) -> Routine:
+        """The routine with every exercise swapped for its variant at `level`."""
+        chosen = self.level if level is None else level
+        sections = tuple(
+            replace(s, exercises=tuple(ex.at_level(chosen) for ex in s.exercises))
+            for s in self.sections
+        )
+        return replace(self, sections=sections, level=chosen)

@@ -1,0 +1,1 @@
+"""Speech engines: text in, a mono PCM clip out."""
