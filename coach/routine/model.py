@@ -117,6 +117,7 @@ class Routine:
     outro: tuple[str, ...] = ()
     phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # phrasebook overrides
     location: Location = NOWHERE
+    phrase_locations: dict[str, Location] = field(default_factory=dict)  # where each override is
 
     @property
     def exercises(self) -> tuple[Exercise, ...]:

@@ -1,0 +1,103 @@
+"""`coach list`, `coach show`, `coach validate`, `coach schema`: reading and checking routines."""
+
+from __future__ import annotations
+
+import click
+
+from coach.errors import InputError, Problem
+
+ROUTINE_HELP = "a .yaml file, or the name of a built-in routine (see `coach list`)"
+
+
+@click.command("list")
+def list_command() -> None:
+    """List the built-in routines with their length."""
+    from coach.routine import builtin_routines, load_routine
+    from coach.routine.durations import format_estimate
+    from coach.routine.plan import plan_routine
+
+    rows = [("NAME", "TITLE", "EXERCISES", "LENGTH")]
+    problems: list[Problem] = []
+    texts: list[str] = []
+    for path in builtin_routines():
+        try:
+            routine = load_routine(path.stem)
+        except InputError as error:
+            problems.extend(error.problems)
+            texts.extend([error.text] if error.text else [])
+            continue
+        plan = plan_routine(routine)
+        rows.append(
+            (routine.name, routine.title, str(plan.exercise_count), format_estimate(plan.seconds))
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        click.echo("  ".join([*cells, row[3]]))
+    if problems or texts:
+        raise InputError(problems or texts[0])
+
+
+@click.command("show")
+@click.argument("routine", metavar="ROUTINE")
+@click.option(
+    "--level",
+    type=click.IntRange(1, 2),
+    default=None,
+    help="1 = as written, 2 = every move taken up a notch (default: the routine's level).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
+def show_command(routine: str, level: int | None, as_json: bool) -> None:
+    """Print the session plan of ROUTINE: a .yaml file or a built-in name.
+
+    Sets, reps or work time, sides, holds and rests of every exercise, and an
+    estimate of the total length.
+    """
+    from coach.routine import load_routine
+    from coach.routine.plan import format_plan, plan_routine
+
+    plan = plan_routine(load_routine(routine), level)
+    if as_json:
+        import json
+
+        click.echo(json.dumps(plan.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_plan(plan))
+
+
+@click.command("validate")
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+def validate_command(files: tuple[str, ...]) -> None:
+    """Check routine files; print `FILE: ok` for each good one.
+
+    Every problem of a bad file goes to stderr as FILE:LINE:COL: message; the
+    exit code is 2 if any file is bad.
+    """
+    from coach.routine import load_routine
+
+    bad = 0
+    for name in files:
+        try:
+            load_routine(name)
+        except InputError as error:
+            bad += 1
+            for line in str(error).splitlines():
+                click.echo(line, err=True)
+        else:
+            click.echo(f"{name}: ok")
+    if bad:
+        raise click.exceptions.Exit(2)
+
+
+@click.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of the routine format (for editors).
+
+    Save it and point your editor's YAML language server at it with a first line
+    `# yaml-language-server: $schema=PATH/routine.schema.json` in a routine.
+    """
+    import json
+
+    from coach.routine.spec import json_schema
+
+    click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))

@@ -1,0 +1,765 @@
+"""Read a routine file into a `Routine`, or report every problem with its line and column.
+
+Only safe YAML is read, and only as a node tree (`yaml.compose`), so nothing is ever
+constructed from a tag. The composer is wrapped to refuse alias bombs, self-referencing
+anchors and deep nesting while it runs. Validation then walks the nodes with the key
+tables of `coach.routine.spec`, collecting all problems before raising one `InputError`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+import coach
+from coach.errors import InputError, Problem
+from coach.routine import spec
+from coach.routine.durations import DurationError, format_duration, parse_duration
+from coach.routine.model import Exercise, Location, Reminders, Routine, Section, Settings
+from coach.routine.spec import Key
+
+_CORE = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL = (_CORE + t for t in ("str", "int", "float", "bool", "null"))
+_ALLOWED_TAGS = {
+    _STR,
+    _INT,
+    _FLOAT,
+    _BOOL,
+    _NULL,
+    _CORE + "timestamp",
+    _CORE + "seq",
+    _CORE + "map",
+}
+_SCALARS = SafeConstructor()
+_WHOLE = re.compile(r"[-+]?\d+")
+_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+SUFFIXES = (".yaml", ".yml")
+
+
+def routines_dir() -> Path:
+    """The repository's top-level routines/ folder, where the built-in routines live."""
+    return Path(coach.__file__).resolve().parent.parent / "routines"
+
+
+def builtin_routines() -> list[Path]:
+    """The built-in routine files, sorted by name."""
+    folder = routines_dir()
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in SUFFIXES and p.is_file())
+
+
+def load_routine(ref: str) -> Routine:
+    """Load a routine from a .yaml path or by built-in name; `InputError` lists all problems."""
+    path = Path(ref)
+    if path.suffix in SUFFIXES or "/" in ref or "\\" in ref or path.is_file():
+        return _load_file(path, ref, path.stem)
+    builtins = {p.stem: p for p in builtin_routines()}
+    if ref in builtins:
+        return _load_file(builtins[ref], f"routines/{builtins[ref].name}", ref)
+    message = f"no built-in routine named {ref!r} and no such file"
+    close = difflib.get_close_matches(ref, list(builtins), n=1)
+    if close:
+        message += f"; did you mean {close[0]!r}?"
+    names = ", ".join(builtins) or "(none installed)"
+    raise InputError(f"{message}\nBuilt-in routines: {names}. Or give the path of a .yaml file.")
+
+
+def _load_file(path: Path, source: str, name: str) -> Routine:
+    try:
+        if not path.is_file():
+            what = "is a folder, not a routine file" if path.is_dir() else "does not exist"
+            raise InputError(f"{source}: {what}")
+        size = path.stat().st_size
+        if size > spec.MAX_BYTES:
+            raise InputError(
+                Problem(
+                    source,
+                    1,
+                    1,
+                    f"file is {size:,} bytes; a routine must be under {spec.MAX_BYTES:,} bytes",
+                )
+            )
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"{source}: cannot read: {error.strerror or error}") from None
+    return parse_routine(data, source, name)
+
+
+def parse_routine(data: bytes | str, source: str = "<routine>", name: str = "") -> Routine:
+    """Parse and validate routine text (bytes must be UTF-8) into a `Routine`."""
+    if isinstance(data, bytes):
+        if len(data) > spec.MAX_BYTES:
+            raise InputError(Problem(source, 1, 1, f"file is over {spec.MAX_BYTES:,} bytes"))
+        text = _decode(data, source)
+    else:
+        text = data
+    root = _compose(text, source)
+    return _Builder(source).routine(root, name)
+
+
+def _decode(data: bytes, source: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(Problem(source, 1, 1, "file is UTF-16; save it as UTF-8"))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        column = error.start - (before.rfind(b"\n") + 1) + 1
+        byte = data[error.start]
+        raise InputError(
+            Problem(
+                source, line, column, f"not valid UTF-8 (byte 0x{byte:02x}); save the file as UTF-8"
+            )
+        ) from None
+
+
+class _LimitError(Exception):
+    def __init__(self, mark: Any, message: str) -> None:
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+
+
+class _Loader(yaml.SafeLoader):
+    """A safe loader whose composer counts nodes as if aliases were expanded."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._total = 0
+        self._depth = 0
+        self._sizes: dict[int, int] = {}
+
+    def _peek(self) -> Any:
+        return self.peek_event()  # type: ignore[no-untyped-call]
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        if self.check_event(AliasEvent):
+            event = self._peek()
+            target = self.anchors.get(event.anchor)
+            if target is not None:
+                size = self._sizes.get(id(target))
+                if size is None:
+                    raise _LimitError(
+                        event.start_mark,
+                        f"alias *{event.anchor} refers to a node that contains it; "
+                        "a routine cannot contain itself",
+                    )
+                self._count(size, event.start_mark, alias=event.anchor)
+            return super().compose_node(parent, index)
+        start = self._peek().start_mark
+        self._count(1, start)
+        self._depth += 1
+        if self._depth > spec.MAX_DEPTH:
+            raise _LimitError(
+                start, f"nesting deeper than {spec.MAX_DEPTH} levels; a routine needs only a few"
+            )
+        before = self._total
+        node = super().compose_node(parent, index)
+        self._depth -= 1
+        self._sizes[id(node)] = self._total - before + 1
+        return node
+
+    def _count(self, size: int, mark: Any, alias: str | None = None) -> None:
+        self._total += size
+        if self._total > spec.MAX_NODES:
+            what = f"alias *{alias} expands" if alias else "the document grows"
+            raise _LimitError(
+                mark,
+                f"{what} past {spec.MAX_NODES:,} values; write the routine out plainly "
+                "instead of repeating large blocks with aliases",
+            )
+
+
+def _compose(text: str, source: str) -> Node:
+    loader: _Loader | None = None
+    try:
+        loader = _Loader(text)
+        root = loader.get_single_node()
+    except _LimitError as error:
+        raise InputError(_problem_at(source, error.mark, error.message)) from None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        message = "YAML syntax error: " + (error.problem or "cannot parse")
+        if error.context and error.context_mark is not None and error.problem_mark is not None:
+            message += f" ({error.context} at line {error.context_mark.line + 1})"
+        raise InputError(_problem_at(source, mark, message + _syntax_hint(error))) from None
+    except yaml.reader.ReaderError as error:
+        line, column = _position(text, error.position)
+        char = f"U+{error.character:04X}" if isinstance(error.character, int) else "a byte"
+        raise InputError(
+            Problem(source, line, column, f"character {char} is not allowed in YAML; remove it")
+        ) from None
+    except yaml.YAMLError as error:
+        raise InputError(Problem(source, 1, 1, f"YAML error: {error}")) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    if root is None:
+        raise InputError(
+            Problem(source, 1, 1, "file is empty; a routine needs at least a title and exercises")
+        )
+    return root
+
+
+def _syntax_hint(error: yaml.MarkedYAMLError) -> str:
+    problem = error.problem or ""
+    if "\\t" in problem or "tab" in problem:
+        return "; indent with spaces, not tabs"
+    if "mapping values are not allowed" in problem:
+        return "; put quotes around text that contains ': '"
+    if "found character '@'" in problem or "found character '`'" in problem:
+        return "; put quotes around the text"
+    if "but found another document" in problem:
+        return "; a routine file holds one document: remove the extra '---'"
+    return ""
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    before = text[:index]
+    return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
+
+
+def _problem_at(source: str, mark: Any, message: str) -> Problem:
+    if mark is None:
+        return Problem(source, 1, 1, message)
+    return Problem(source, mark.line + 1, mark.column + 1, message)
+
+
+class _Bad(Exception):
+    """A value was wrong; the problem is already recorded."""
+
+
+@dataclass(frozen=True)
+class _Value:
+    value: Any
+    key: Node  # the key node, where problems about this key point
+    node: Node  # the value node
+
+
+def _describe(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    if node.tag == _NULL:
+        return "nothing"
+    if node.tag == _BOOL:
+        return str(node.value).lower()
+    if node.tag in (_INT, _FLOAT):
+        return f"the number {node.value}"
+    return f"the text {_short(str(node.value))!r}"
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_WHAT = {
+    "routine": "the routine",
+    "settings": "settings",
+    "reminders": "reminders",
+    "section": "a section",
+    "exercise": "an exercise",
+    "notch": "notch",
+}
+
+_EXPECT = {
+    "text": "text",
+    "texts": "text or a list of texts",
+    "count": "a whole number",
+    "duration": "a duration such as 30, 30s, 1m30s or 1:30",
+    "bool": "true or false",
+    "object": "a mapping of keys",
+    "list": "a list",
+    "phrases": "a mapping of phrase names to texts",
+}
+
+
+class _Builder:
+    """Walks the node tree, builds the model, and records every problem on the way."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def loc(self, node: Node) -> Location:
+        mark = node.start_mark
+        return Location(self.source, mark.line + 1, mark.column + 1)
+
+    def fail(self, node: Node, message: str) -> None:
+        where = self.loc(node)
+        problem = Problem(where.file, where.line, where.column, message)
+        if problem not in self.problems:
+            self.problems.append(problem)
+
+    # -- the routine -------------------------------------------------------------
+
+    def routine(self, root: Node, name: str) -> Routine:
+        self.check_tags(root)
+        if self.problems:
+            raise InputError(self.problems)
+        if not isinstance(root, MappingNode):
+            self.fail(
+                root,
+                f"the top level must be a mapping of keys (title:, exercises:, ...), "
+                f"got {_describe(root)}",
+            )
+            raise InputError(self.problems)
+        fields = self.mapping(root, "routine")
+        values = self.values("routine", fields)
+        settings = self.settings(fields.get("settings"))
+        body = [fields[k] for k in spec.BODY_KEYS if k in fields]
+        sections: list[Section] = []
+        if len(body) == 2:
+            self.fail(
+                body[1][0],
+                "give either exercises or sections, not both; move the exercises into a section",
+            )
+        elif not body:
+            self.fail(
+                root,
+                "missing exercises: add an 'exercises:' list (or 'sections:' with "
+                "exercises in each)",
+            )
+        elif "exercises" in fields:
+            node = fields["exercises"][1]
+            exercises = self.exercises(node, settings)
+            sections = [Section(title=None, exercises=exercises, location=self.loc(node))]
+        else:
+            sections = self.sections(fields["sections"][1], settings)
+        reminders = self.reminders(fields.get("reminders"))
+        phrases, phrase_locations = self.phrases(fields.get("phrases"))
+        if self.problems:
+            raise InputError(self.problems)
+
+        def get(key: str, default: Any) -> Any:
+            return values[key].value if key in values else default
+
+        routine = Routine(
+            title=get("title", ""),
+            sections=tuple(sections),
+            name=name,
+            source=self.source,
+            description=get("description", ""),
+            level=get("level", 1),
+            settings=settings,
+            reminders=reminders,
+            intro=get("intro", ()),
+            outro=get("outro", ()),
+            phrases=phrases,
+            phrase_locations=phrase_locations,
+            location=self.loc(root),
+        )
+        self.check_length(root, routine)
+        if self.problems:
+            raise InputError(self.problems)
+        return routine
+
+    def check_tags(self, root: Node) -> None:
+        seen: set[int] = set()
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            if node.tag not in _ALLOWED_TAGS:
+                tag = node.tag.replace(_CORE, "!!")
+                self.fail(
+                    node,
+                    f"the tag {tag} is not allowed: a routine holds plain text, "
+                    "numbers, lists and mappings; remove the tag",
+                )
+            if isinstance(node, SequenceNode):
+                stack.extend(reversed(node.value))
+            elif isinstance(node, MappingNode):
+                for key, value in reversed(node.value):
+                    stack.extend((value, key))
+        self.problems.sort(key=lambda p: (p.line, p.column))
+
+    def check_length(self, root: Node, routine: Routine) -> None:
+        from coach.routine.plan import estimate_seconds
+
+        for level in (1, 2):
+            seconds = estimate_seconds(routine, level)
+            if seconds > spec.MAX_SESSION:
+                self.fail(
+                    root,
+                    f"the session would last about {format_duration(seconds)} at "
+                    f"level {level}; the limit is {format_duration(spec.MAX_SESSION)}: "
+                    "use fewer sets, reps or rounds",
+                )
+                return
+
+    # -- mappings and values -----------------------------------------------------
+
+    def mapping(self, node: Node, obj: str) -> dict[str, tuple[Node, Node]]:
+        """The valid keys of a mapping node (key node, value node), problems recorded."""
+        what = _WHAT[obj]
+        keys = spec.keys_of(obj)
+        if not isinstance(node, MappingNode):
+            self.fail(
+                node, f"{what} must be a mapping of keys ({', '.join(keys)}), got {_describe(node)}"
+            )
+            raise _Bad
+        found: dict[str, tuple[Node, Node]] = {}
+        for key_node, value_node in node.value:
+            name = self.key_name(key_node)
+            if name is None:
+                continue
+            if name in found:
+                first = found[name][0].start_mark.line + 1
+                self.fail(
+                    key_node, f"duplicate key '{name}' (first given on line {first}); keep only one"
+                )
+            elif name not in keys:
+                self.fail(key_node, _unknown_key(name, keys, what))
+            else:
+                found[name] = (key_node, value_node)
+        for key in keys.values():
+            if key.required and key.name not in found:
+                self.fail(node, f"{what} is missing '{key.name}': {key.help}")
+        return found
+
+    def key_name(self, key_node: Node) -> str | None:
+        if key_node.tag == _CORE + "merge":
+            self.fail(key_node, "merge keys (<<) are not supported; write the keys out")
+            return None
+        if not isinstance(key_node, ScalarNode) or key_node.tag == _NULL:
+            self.fail(key_node, f"a key must be a name, got {_describe(key_node)}")
+            return None
+        return str(key_node.value)
+
+    def values(self, obj: str, fields: dict[str, tuple[Node, Node]]) -> dict[str, _Value]:
+        """Convert the plain (non-nested) values of a mapping; bad ones are left out."""
+        keys = spec.keys_of(obj)
+        out: dict[str, _Value] = {}
+        for name, (key_node, value_node) in fields.items():
+            key = keys[name]
+            convert = self.converters().get(key.kind)
+            if convert is None:
+                continue
+            try:
+                out[name] = _Value(convert(key, value_node), key_node, value_node)
+            except _Bad:
+                out[name] = _Value(_Bad, key_node, value_node)
+        return out
+
+    def converters(self) -> dict[str, Callable[[Key, Node], Any]]:
+        return {
+            "text": self.text,
+            "texts": self.texts,
+            "count": self.count,
+            "duration": self.duration,
+            "bool": self.boolean,
+        }
+
+    def text(self, key: Key, node: Node) -> str:
+        if not isinstance(node, ScalarNode) or node.tag == _NULL:
+            self.fail(node, f"{key.name} must be text, got {_describe(node)}")
+            raise _Bad
+        text = str(node.value).strip()
+        if not text:
+            self.fail(node, f"{key.name} is empty; write some text or remove the key")
+            raise _Bad
+        if len(text) > spec.MAX_TEXT:
+            self.fail(
+                node,
+                f"{key.name} is {len(text)} characters long; keep each text under "
+                f"{spec.MAX_TEXT} (split it into a list of shorter lines)",
+            )
+            raise _Bad
+        return text
+
+    def texts(self, key: Key, node: Node) -> tuple[str, ...]:
+        if isinstance(node, SequenceNode):
+            out: list[str] = []
+            bad = False
+            for item in node.value:
+                try:
+                    out.append(self.text(key, item))
+                except _Bad:
+                    bad = True
+            if bad:
+                raise _Bad
+            return tuple(out)
+        if isinstance(node, ScalarNode) and node.tag != _NULL:
+            return (self.text(key, node),)
+        self.fail(node, f"{key.name} must be {_EXPECT['texts']}, got {_describe(node)}")
+        raise _Bad
+
+    def count(self, key: Key, node: Node) -> int:
+        raw = str(node.value) if isinstance(node, ScalarNode) else ""
+        if isinstance(node, ScalarNode) and node.tag == _INT:
+            value = int(_SCALARS.construct_yaml_int(node))
+        elif isinstance(node, ScalarNode) and node.tag == _STR and _WHOLE.fullmatch(raw.strip()):
+            value = int(raw)
+        elif (
+            isinstance(node, ScalarNode)
+            and node.tag in (_FLOAT, _STR)
+            and _NUMBER.fullmatch(raw.strip())
+        ):
+            self.fail(node, f"{key.name} must be a whole number, got {raw}")
+            raise _Bad
+        else:
+            self.fail(node, f"{key.name} must be a whole number, got {_describe(node)}")
+            raise _Bad
+        self.check_range(key, node, value, str(value))
+        return value
+
+    def duration(self, key: Key, node: Node) -> float:
+        if not isinstance(node, ScalarNode) or node.tag in (_NULL, _BOOL):
+            self.fail(node, f"{key.name} must be {_EXPECT['duration']}, got {_describe(node)}")
+            raise _Bad
+        raw = str(node.value).strip()
+        try:
+            if node.tag == _INT:
+                seconds = float(_SCALARS.construct_yaml_int(node))
+            elif node.tag == _FLOAT or _NUMBER.fullmatch(raw):
+                seconds = float(_SCALARS.construct_yaml_float(node))
+            else:
+                seconds = parse_duration(raw)
+            seconds = parse_duration(seconds)
+        except (DurationError, ValueError, OverflowError) as error:
+            message = str(error) if isinstance(error, DurationError) else "not a number"
+            self.fail(node, f"{key.name}: {message}")
+            raise _Bad from None
+        if key.positive and seconds == 0:
+            self.fail(node, f"{key.name} must be more than zero")
+            raise _Bad
+        self.check_range(key, node, seconds, format_duration(seconds), format_duration)
+        return seconds
+
+    def check_range(
+        self,
+        key: Key,
+        node: Node,
+        value: float,
+        shown: str,
+        fmt: Callable[[float], str] = lambda v: str(int(v)),
+    ) -> None:
+        if value < key.low:
+            self.fail(node, f"{key.name} must be at least {fmt(key.low)}, got {shown}")
+            raise _Bad
+        if key.maximum is not None and value > key.maximum:
+            self.fail(node, f"{key.name} must be at most {fmt(key.maximum)}, got {shown}")
+            raise _Bad
+
+    def boolean(self, key: Key, node: Node) -> bool:
+        if isinstance(node, ScalarNode) and node.tag == _BOOL:
+            return bool(_SCALARS.construct_yaml_bool(node))
+        self.fail(node, f"{key.name} must be true or false, got {_describe(node)}")
+        raise _Bad
+
+    # -- nested parts ------------------------------------------------------------
+
+    def settings(self, field: tuple[Node, Node] | None) -> Settings:
+        if field is None:
+            return Settings()
+        try:
+            values = self.values("settings", self.mapping(field[1], "settings"))
+        except _Bad:
+            return Settings()
+        given = {k: v.value for k, v in values.items() if v.value is not _Bad}
+        return Settings(**given)
+
+    def reminders(self, field: tuple[Node, Node] | None) -> Reminders | None:
+        if field is None:
+            return None
+        try:
+            values = self.values("reminders", self.mapping(field[1], "reminders"))
+        except _Bad:
+            return None
+        every, phrases = values.get("every"), values.get("phrases")
+        if every is None or phrases is None or _Bad in (every.value, phrases.value):
+            return None
+        if not phrases.value:
+            self.fail(phrases.node, "reminders need at least one phrase")
+            return None
+        return Reminders(every=every.value, phrases=phrases.value)
+
+    def phrases(
+        self, field: tuple[Node, Node] | None
+    ) -> tuple[dict[str, tuple[str, ...]], dict[str, Location]]:
+        texts: dict[str, tuple[str, ...]] = {}
+        where: dict[str, Location] = {}
+        if field is None:
+            return texts, where
+        node = field[1]
+        if not isinstance(node, MappingNode):
+            self.fail(node, f"phrases must be {_EXPECT['phrases']}, got {_describe(node)}")
+            return texts, where
+        for key_node, value_node in node.value:
+            name = self.key_name(key_node)
+            if name is None:
+                continue
+            if name in texts:
+                self.fail(key_node, f"duplicate phrase '{name}'; keep only one")
+                continue
+            try:
+                value = self.texts(Key(name, "texts", ""), value_node)
+            except _Bad:
+                continue
+            if not value:
+                self.fail(value_node, f"phrase '{name}' is empty; give at least one text")
+                continue
+            texts[name] = value
+            where[name] = self.loc(key_node)
+        return texts, where
+
+    def sections(self, node: Node, settings: Settings) -> list[Section]:
+        items = self.sequence(node, "sections", "sections")
+        out: list[Section] = []
+        for item in items:
+            try:
+                fields = self.mapping(item, "section")
+            except _Bad:
+                continue
+            values = self.values("section", fields)
+            exercises: tuple[Exercise, ...] = ()
+            if "exercises" in fields:
+                exercises = self.exercises(fields["exercises"][1], settings)
+            if "title" not in values or any(v.value is _Bad for v in values.values()):
+                continue
+            out.append(
+                Section(
+                    title=values["title"].value,
+                    exercises=exercises,
+                    location=self.loc(item),
+                    rounds=values["rounds"].value if "rounds" in values else 1,
+                    rest_between_rounds=(
+                        values["rest_between_rounds"].value
+                        if "rest_between_rounds" in values
+                        else 0.0
+                    ),
+                )
+            )
+        return out
+
+    def sequence(self, node: Node, name: str, what: str) -> list[Node]:
+        if not isinstance(node, SequenceNode):
+            hint = " (start each item with '- ')" if isinstance(node, MappingNode) else ""
+            self.fail(node, f"{name} must be a list of {what}{hint}, got {_describe(node)}")
+            return []
+        if not node.value:
+            self.fail(node, f"{name} is empty; add at least one")
+        return list(node.value)
+
+    def exercises(self, node: Node, settings: Settings) -> tuple[Exercise, ...]:
+        out: list[Exercise] = []
+        for item in self.sequence(node, "exercises", "exercises"):
+            exercise = self.exercise(item, settings)
+            if exercise is not None:
+                out.append(exercise)
+        return tuple(out)
+
+    def exercise(self, node: Node, settings: Settings) -> Exercise | None:
+        try:
+            fields = self.mapping(node, "exercise")
+        except _Bad:
+            return None
+        values = self.values("exercise", fields)
+        notch_values: dict[str, _Value] | None = None
+        notch_node: Node | None = None
+        if "notch" in fields:
+            notch_node = fields["notch"][1]
+            try:
+                notch_values = self.values("notch", self.mapping(notch_node, "notch"))
+            except _Bad:
+                notch_values = None
+        base = self.build_exercise(node, values, settings)
+        if base is None or notch_values is None or notch_node is None:
+            return base
+        if any(v.value is _Bad for v in notch_values.values()):
+            return base
+        notch = self.build_exercise(notch_node, _merge(values, notch_values), settings)
+        if notch is None:
+            return base
+        return replace(base, notch=notch)
+
+    def build_exercise(
+        self, node: Node, values: dict[str, _Value], settings: Settings
+    ) -> Exercise | None:
+        if "name" not in values or any(v.value is _Bad for v in values.values()):
+            return None
+        reps, work = values.get("reps"), values.get("work")
+        failure = values.get("to_failure")
+        to_failure = bool(failure and failure.value)
+        ok = True
+        if to_failure and failure is not None:
+            if reps is not None:
+                self.fail(
+                    reps.key,
+                    "a set to failure has no rep count; remove reps and give work as the time cap",
+                )
+                ok = False
+            if work is None:
+                self.fail(failure.key, "to_failure needs a time cap: add work, e.g. work: 60s")
+                ok = False
+        elif reps is not None and work is not None:
+            later = max(reps, work, key=lambda v: (v.key.start_mark.line, v.key.start_mark.column))
+            self.fail(later.key, "give either reps (counted) or work (timed), not both")
+            ok = False
+        elif reps is None and work is None:
+            self.fail(
+                node,
+                f"exercise '{values['name'].value}' needs reps or work: e.g. "
+                "reps: 10 for counted reps, or work: 45s for a timed set",
+            )
+            ok = False
+        hold = values.get("hold")
+        if hold is not None and hold.value > 0 and reps is None and not to_failure:
+            self.fail(hold.key, "hold is a pause in each rep; it needs reps, not work")
+            ok = False
+        sides: tuple[str, ...] = values["sides"].value if "sides" in values else ()
+        alternate = values.get("alternate")
+        if alternate is not None and alternate.value:
+            if "sides" not in values:
+                sides = ("right", "left")
+            elif len(sides) != 2:
+                self.fail(
+                    values["sides"].node, f"alternate needs exactly two sides, got {len(sides)}"
+                )
+                ok = False
+        if not ok:
+            return None
+        given = {k: v.value for k, v in values.items() if k != "notch"}
+        given.update(
+            sides=sides,
+            tempo=given.get("tempo", settings.tempo),
+            rest=given.get("rest", settings.rest),
+            location=self.loc(node),
+        )
+        return Exercise(**given)
+
+
+def _merge(base: dict[str, _Value], notch: dict[str, _Value]) -> dict[str, _Value]:
+    """The notch variant's values: the base exercise with the notch keys laid over it."""
+    merged = {k: v for k, v in base.items() if k != "notch"}
+    if "reps" in notch:
+        merged.pop("work", None)
+        merged.pop("to_failure", None)
+    if "work" in notch:
+        merged.pop("reps", None)
+    if "to_failure" in notch and notch["to_failure"].value:
+        merged.pop("reps", None)
+    merged.update(notch)
+    return merged
+
+
+def _unknown_key(name: str, keys: dict[str, Key], what: str) -> str:
+    close = difflib.get_close_matches(name, list(keys), n=1, cutoff=0.6)
+    if close:
+        return f"unknown key '{name}' in {what}; did you mean '{close[0]}'?"
+    return f"unknown key '{name}' in {what}; expected one of: {', '.join(keys)}"

@@ -1,0 +1,237 @@
+"""The session plan: what a routine will ask of you and for about how long, without a voice.
+
+Rigid time (work, switches, rests, count-downs) is exact; speech is estimated at
+`WORDS_PER_SECOND`, so totals are labelled as estimates. The compiler decides the real
+timing; this is the preview `coach show` and `coach list` print.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from coach.routine.durations import format_duration, format_estimate
+from coach.routine.model import Exercise, Routine, Section, Settings
+
+WORDS_PER_SECOND = 2.5  # a calm coaching voice
+
+
+def speech_seconds(*texts: str) -> float:
+    """Estimated seconds to speak `texts`."""
+    return sum(len(text.split()) for text in texts) / WORDS_PER_SECOND
+
+
+@dataclass(frozen=True)
+class ExercisePlan:
+    """One exercise as it will be done: the numbers and its estimated length."""
+
+    name: str
+    sets: int
+    reps: int | None
+    work: float | None
+    to_failure: bool
+    sides: tuple[str, ...]
+    alternate: bool
+    hold: float
+    tempo: float
+    rest: float  # between sets
+    rest_after: float  # after the last set (resolved from settings when not given)
+    set_seconds: float  # one set on one side
+    seconds: float  # all sets of one round: speech, count-downs, work, switches, rests
+    variant_of: str | None = None  # the base exercise's name when this is its notch variant
+
+    @property
+    def passes(self) -> int:
+        """How many times each set is done: once per side unless sides alternate."""
+        return len(self.sides) if self.sides and not self.alternate else 1
+
+    def amount(self) -> str:
+        """`3 sets x 10 reps per side (right leg, left leg), hold 1 s`."""
+        if self.to_failure:
+            each = f"to failure (up to {format_duration(self.work or 0)})"
+        elif self.reps is not None:
+            each = f"{self.reps} reps"
+        else:
+            each = format_duration(self.work or 0)
+        text = f"{self.sets} sets x {each}" if self.sets > 1 else f"1 set of {each}"
+        if self.alternate:
+            text += f", alternating {' / '.join(self.sides)}"
+        elif self.sides:
+            text += f" per side ({', '.join(self.sides)})"
+        if self.hold:
+            text += f", hold {format_duration(self.hold)}"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "variant_of": self.variant_of,
+            "sets": self.sets,
+            "reps": self.reps,
+            "work": self.work,
+            "to_failure": self.to_failure,
+            "sides": list(self.sides),
+            "alternate": self.alternate,
+            "hold": self.hold,
+            "tempo": self.tempo,
+            "rest": self.rest,
+            "rest_after": self.rest_after,
+            "set_seconds": self.set_seconds,
+            "estimated_seconds": round(self.seconds, 1),
+        }
+
+
+@dataclass(frozen=True)
+class SectionPlan:
+    """A section: its exercises, rounds and estimated length (rests between included)."""
+
+    title: str | None
+    rounds: int
+    rest_between_rounds: float
+    exercises: tuple[ExercisePlan, ...]
+    seconds: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "rounds": self.rounds,
+            "rest_between_rounds": self.rest_between_rounds,
+            "estimated_seconds": round(self.seconds, 1),
+            "exercises": [ex.to_dict() for ex in self.exercises],
+        }
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The whole session at one level."""
+
+    name: str
+    title: str
+    description: str
+    level: int
+    sections: tuple[SectionPlan, ...]
+    seconds: float
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def exercise_count(self) -> int:
+        return sum(len(s.exercises) for s in self.sections)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "level": self.level,
+            "exercises": self.exercise_count,
+            "estimated_seconds": round(self.seconds, 1),
+            "estimate": format_estimate(self.seconds),
+            "sections": [s.to_dict() for s in self.sections],
+        }
+
+
+def plan_routine(routine: Routine, level: int | None = None) -> Plan:
+    """The plan of `routine` at `level` (default: the routine's own level)."""
+    chosen = routine.level if level is None else level
+    settings = routine.settings
+    sections: list[SectionPlan] = []
+    total = speech_seconds(routine.title, *routine.intro, *routine.outro)
+    for index, section in enumerate(routine.sections):
+        last_section = index == len(routine.sections) - 1
+        plan = _plan_section(section, chosen, settings, last_section)
+        sections.append(plan)
+        total += plan.seconds
+    return Plan(
+        name=routine.name,
+        title=routine.title,
+        description=routine.description,
+        level=chosen,
+        sections=tuple(sections),
+        seconds=total,
+    )
+
+
+def estimate_seconds(routine: Routine, level: int | None = None) -> float:
+    """Estimated length of the whole session at `level`, in seconds."""
+    return plan_routine(routine, level).seconds
+
+
+def _plan_section(section: Section, level: int, settings: Settings, last: bool) -> SectionPlan:
+    plans = [_plan_exercise(ex, level, settings) for ex in section.exercises]
+    setup = sum(
+        speech_seconds(*ex.at_level(level).setup) for ex in section.exercises
+    )  # said in the first round only
+    one_round = sum(p.seconds for p in plans)
+    between = sum(p.rest_after for p in plans[:-1])
+    seconds = speech_seconds(section.title or "") + setup
+    seconds += section.rounds * (one_round + between)
+    seconds += (section.rounds - 1) * section.rest_between_rounds
+    if plans and not last:
+        seconds += plans[-1].rest_after
+    return SectionPlan(
+        title=section.title,
+        rounds=section.rounds,
+        rest_between_rounds=section.rest_between_rounds,
+        exercises=tuple(plans),
+        seconds=seconds,
+    )
+
+
+def _plan_exercise(base: Exercise, level: int, settings: Settings) -> ExercisePlan:
+    ex = base.at_level(level)
+    variant_of = base.name if ex is not base else None
+    passes = len(ex.sides) if ex.sides and not ex.alternate else 1
+    set_seconds = ex.set_seconds
+    one_set = passes * set_seconds + (passes - 1) * settings.switch
+    seconds = speech_seconds(ex.name) + settings.countdown
+    seconds += ex.sets * one_set + (ex.sets - 1) * max(ex.rest, settings.countdown)
+    rest_after = settings.rest_between_exercises if ex.rest_after is None else ex.rest_after
+    return ExercisePlan(
+        name=ex.name,
+        sets=ex.sets,
+        reps=ex.reps,
+        work=ex.work,
+        to_failure=ex.to_failure,
+        sides=ex.sides,
+        alternate=ex.alternate,
+        hold=ex.hold,
+        tempo=ex.tempo,
+        rest=ex.rest,
+        rest_after=rest_after,
+        set_seconds=set_seconds,
+        seconds=seconds,
+        variant_of=variant_of,
+    )
+
+
+def format_plan(plan: Plan) -> str:
+    """The plan as text for a terminal."""
+    lines = [f"{plan.title} ({plan.name})" if plan.name else plan.title]
+    if plan.description:
+        lines.append(plan.description)
+    lines.append(
+        f"Level {plan.level} · {plan.exercise_count} exercises · "
+        f"{format_estimate(plan.seconds)} (an estimate: speech time depends on the voice)"
+    )
+    number = 0
+    for section in plan.sections:
+        lines.append("")
+        if section.title is not None or section.rounds > 1:
+            head = section.title or "Circuit"
+            if section.rounds > 1:
+                head += f" · circuit: {section.rounds} rounds"
+                if section.rest_between_rounds:
+                    head += f", rest {format_duration(section.rest_between_rounds)} between rounds"
+            lines.append(f"{head} · {format_estimate(section.seconds)}")
+        for ex in section.exercises:
+            number += 1
+            name = ex.name + (f" (up a notch from {ex.variant_of})" if ex.variant_of else "")
+            lines.append(f"  {number:>2}. {name}")
+            details = [ex.amount()]
+            if ex.reps is not None:
+                details.append(f"{format_duration(ex.tempo)} a rep")
+            if ex.sets > 1:
+                details.append(f"rest {format_duration(ex.rest)} between sets")
+            details.append(f"then rest {format_duration(ex.rest_after)}")
+            lines.append("      " + " · ".join(details))
+    return "\n".join(lines)
