@@ -1,0 +1,1 @@
+"""The live coach: play a Timeline in real time through an audio output."""

@@ -1,0 +1,181 @@
+"""What the listener sees: a status computed from the player, drawn in place with ANSI."""
+
+from __future__ import annotations
+
+import bisect
+import re
+import shutil
+from dataclasses import dataclass
+from typing import TextIO
+
+from coach.live.player import Player
+
+_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty"
+)
+NUMBER_WORDS = {word: value for value, word in enumerate(_WORDS.split(" "))}
+SET_RE = re.compile(r"\bset (\d+)(?:\s*(?:of|/)\s*(\d+))?", re.IGNORECASE)
+SIDE_RE = re.compile(r"\b(left|right)\b", re.IGNORECASE)
+KEY_HELP = "space pause/resume   n/→ next   p/← back (twice: previous)   +/- volume   q quit"
+
+
+@dataclass(frozen=True)
+class Status:
+    """Everything the screen shows, in display units."""
+
+    title: str
+    chapter: str
+    chapter_number: int  # 1-based
+    chapters: int
+    doing: str  # the current window's kind and label, e.g. "work: set 2 of 3, left"
+    set: str
+    side: str
+    rep: str
+    set_left: float | None  # seconds
+    elapsed: float
+    session_left: float
+    complete: bool  # False while later chapters are still being prepared
+    next: str
+    heard: str  # the last cue heard
+    paused: bool
+    volume: float
+
+
+def clock(seconds: float) -> str:
+    """m:ss or h:mm:ss."""
+    whole = max(0, round(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"
+
+
+def status(player: Player, now: float | None = None) -> Status:
+    """The state of the session at the moment being heard."""
+    program = player.program
+    timeline = program.timeline
+    windows = program.windows
+    rate = timeline.sample_rate
+    position = player.heard_position(now)
+    index = timeline.chapter_at(position) if timeline.chapters else 0
+    chapter = timeline.chapters[index].title if timeline.chapters else ""
+    window = next((w for w in windows if w.start <= position < w.end), None)
+    doing = set_text = side = rep = heard = ""
+    set_left = None
+    if window is not None:
+        doing = f"{window.kind}: {window.label}" if window.label else window.kind
+        found = SET_RE.search(window.label)
+        if found:
+            set_text = found.group(1) + (f" of {found.group(2)}" if found.group(2) else "")
+        side_found = SIDE_RE.search(window.label)
+        side = side_found.group(1).lower() if side_found else ""
+        set_left = (window.end - position) / rate
+    cues = timeline.cues
+    last = bisect.bisect_right([cue.start for cue in cues], position) - 1
+    if last >= 0:
+        heard = cues[last].text
+    if window is not None:
+        for cue in reversed(cues[: last + 1]):
+            if cue.start < window.start:
+                break
+            count = _count(cue.text)
+            if count is not None:
+                rep = str(count)
+                break
+    upcoming = next((w for w in windows if w.start > position and w.chapter == index), None)
+    if upcoming is not None:
+        following = f"{upcoming.kind}: {upcoming.label}" if upcoming.label else upcoming.kind
+        upcoming_seconds = (upcoming.end - upcoming.start) / rate
+        following += f" ({clock(upcoming_seconds)})"
+    elif index + 1 < len(timeline.chapters):
+        following = timeline.chapters[index + 1].title
+    elif not program.complete:
+        following = "(preparing)"
+    else:
+        following = "the end"
+    return Status(
+        title=timeline.title,
+        chapter=chapter,
+        chapter_number=index + 1,
+        chapters=len(timeline.chapters),
+        doing=doing,
+        set=set_text,
+        side=side,
+        rep=rep,
+        set_left=set_left,
+        elapsed=position / rate,
+        session_left=max(0, timeline.length - position) / rate,
+        complete=program.complete,
+        next=following,
+        heard=heard,
+        paused=player.paused,
+        volume=player.volume,
+    )
+
+
+def _count(text: str) -> int | None:
+    word = text.strip().strip(".!,").lower()
+    if word.isdigit():
+        return int(word)
+    return NUMBER_WORDS.get(word)
+
+
+def lines(state: Status, width: int) -> list[str]:
+    """The screen as lines of at most `width` characters."""
+    play = "|| paused" if state.paused else "> playing"
+    head = f" coach: {state.title}"
+    right = f"{play}   volume {state.volume:.0%} "
+    rule = "-" * width
+    session = clock(state.session_left) + ("" if state.complete else "+")
+    detail = "   ".join(
+        part
+        for part in (
+            f"Set {state.set}" if state.set else "",
+            f"Side {state.side}" if state.side else "",
+            f"Rep {state.rep}" if state.rep else "",
+        )
+        if part
+    )
+    rows = [
+        head + " " * max(1, width - len(head) - len(right)) + right,
+        rule,
+        f" Chapter   {state.chapter_number}/{state.chapters}  {state.chapter}",
+        f" Now       {state.doing or '-'}",
+        f"           {detail}" if detail else "",
+        f" Set left  {clock(state.set_left)}" if state.set_left is not None else " Set left  -",
+        f" Session   {clock(state.elapsed)} played, {session} left",
+        f" Next      {state.next}",
+        f' Heard     "{state.heard}"' if state.heard else " Heard     -",
+        rule,
+        " " + KEY_HELP,
+    ]
+    return [row[:width] for row in rows]
+
+
+class Screen:
+    """Draws the status over itself on a terminal (alternate screen, cursor hidden)."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self._active = False
+
+    def __enter__(self) -> Screen:
+        self.out.write("\x1b[?1049h\x1b[?25l\x1b[2J")
+        self.out.flush()
+        self._active = True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.restore()
+
+    def restore(self) -> None:
+        if self._active:
+            self._active = False
+            self.out.write("\x1b[?25h\x1b[?1049l")
+            self.out.flush()
+
+    def draw(self, state: Status) -> None:
+        width = max(40, shutil.get_terminal_size((80, 24)).columns)
+        text = "".join(f"{row}\x1b[K\r\n" for row in lines(state, width))
+        self.out.write("\x1b[H" + text + "\x1b[J")
+        self.out.flush()

@@ -1,0 +1,199 @@
+"""Run a live session: the output, the player, the keys and screen, and the signals."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from types import FrameType
+from typing import TYPE_CHECKING, TextIO
+
+from coach.errors import CoachError, InputError
+from coach.live.player import Player
+from coach.live.program import Program
+from coach.live.screen import Screen, clock, status
+from coach.live.sinks import Sink
+
+if TYPE_CHECKING:
+    from coach.live.keys import Keys
+
+TICK = 0.05  # seconds between looks at the keys, the screen and the clock
+REDRAW = 0.2  # seconds between screen redraws
+SIGNAL_EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143}
+
+
+class Stopped(BaseException):
+    """A signal asked us to stop: leave everything as it was, then exit with `code`."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@contextmanager
+def signals_stop() -> Iterator[None]:
+    """Turn SIGINT and SIGTERM into Stopped (once), restoring the old handlers after."""
+    stopping = False
+
+    def handler(number: int, frame: FrameType | None) -> None:
+        nonlocal stopping
+        if not stopping:  # a second signal during cleanup must not interrupt the cleanup
+            stopping = True
+            raise Stopped(SIGNAL_EXIT[signal.Signals(number)])
+
+    old = {number: signal.signal(number, handler) for number in SIGNAL_EXIT}
+    try:
+        yield
+    finally:
+        for number, previous in old.items():
+            signal.signal(number, previous)
+
+
+def start_position(program: Program, value: str | None, chapter_titles: Sequence[str]) -> int:
+    """The sample to start at for --start-at: a chapter number or title, or [h:]mm:ss.
+
+    A time that falls inside a cue starts at the beginning of that cue, so no
+    sentence is cut.
+    """
+    if not value:
+        return 0
+    rate = program.timeline.sample_rate
+    found = re.fullmatch(r"(?:(\d+):)?(\d+):(\d{1,2}(?:\.\d+)?)", value.strip())
+    if found:
+        hours, minutes, seconds = found.groups()
+        total = int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)
+        position = round(total * rate)
+        program.wait_for(position)
+        timeline = program.timeline
+        if position >= timeline.length:
+            raise InputError(
+                f"--start-at {value}: the session is only {clock(timeline.duration)} long"
+            )
+        for cue in timeline.cues:
+            if cue.start <= position < cue.end:
+                return cue.start
+        return position
+    index = _chapter_index(value, chapter_titles)
+    program.wait_for_chapters(index + 1)
+    chapters = program.timeline.chapters
+    if index >= len(chapters):
+        raise InputError(f"--start-at {value}: no such chapter")
+    return chapters[index].start
+
+
+def _chapter_index(value: str, titles: Sequence[str]) -> int:
+    text = value.strip()
+    if text.isdigit():
+        number = int(text)
+        if 1 <= number <= len(titles):
+            return number - 1
+        raise InputError(f"--start-at {value}: chapters are numbered 1 to {len(titles)}")
+    lowered = [title.lower() for title in titles]
+    for matches in (
+        [i for i, t in enumerate(lowered) if t == text.lower()],
+        [i for i, t in enumerate(lowered) if t.startswith(text.lower())],
+        [i for i, t in enumerate(lowered) if text.lower() in t],
+    ):
+        if matches:
+            return matches[0]
+    listing = "; ".join(f"{i + 1} {t}" for i, t in enumerate(titles))
+    raise InputError(
+        f"--start-at {value}: no chapter by that name; give a chapter number or title "
+        f"({listing}) or a time as mm:ss"
+    )
+
+
+def play(
+    player: Player,
+    sink: Sink,
+    interactive: bool,
+    out: TextIO | None = None,
+) -> int:
+    """Play until the end, quit or a signal; returns the exit code (0, 130 or 143)."""
+    out = out or sys.stdout
+    try:
+        with signals_stop(), ExitStack() as stack:
+            keys: Keys | None = None
+            screen: Screen | None = None
+            if interactive:
+                from coach.live.keys import Keys
+
+                keys = stack.enter_context(Keys(sys.stdin.fileno()))
+                screen = stack.enter_context(Screen(out))
+            # Registered last, so it runs first on the way out: the sound stops at once.
+            stack.callback(sink.stop)
+            sink.start(player.pull)
+            _loop(player, sink, keys, screen, out)
+    except Stopped as stop:
+        return stop.code
+    if player.program.error is not None:
+        raise CoachError(f"speech stopped early: {player.program.error}")
+    return 0
+
+
+def _loop(
+    player: Player, sink: Sink, keys: Keys | None, screen: Screen | None, out: TextIO
+) -> None:
+    shown = 0  # events already reported
+    last_draw = 0.0
+    while True:
+        now = time.monotonic()
+        if sink.error is not None:
+            raise CoachError(f"audio output failed: {sink.error}")
+        events = player.events  # appended by the audio thread; read by index only
+        while shown < len(events) and (events[shown].wall <= now or events[shown].kind == "quit"):
+            event = events[shown]
+            shown += 1
+            if screen is None:
+                _report(event.kind, event.position, event.text, player, out)
+            if event.kind in ("end", "quit"):
+                return  # "end" once its moment is heard; "quit" at once
+        if screen is not None and now - last_draw >= REDRAW:
+            screen.draw(status(player, now))
+            last_draw = now
+        if keys is not None:
+            for action in keys.read(TICK):
+                _act(player, action)
+        else:
+            time.sleep(TICK)
+
+
+def _act(player: Player, action: str) -> None:
+    {
+        "pause": player.toggle_pause,
+        "next": player.next_chapter,
+        "back": player.back,
+        "louder": player.louder,
+        "softer": player.softer,
+        "quit": player.quit,
+    }[action]()
+
+
+def _report(kind: str, position: int, text: str, player: Player, out: TextIO) -> None:
+    """One line per chapter (and for the end) when there is no screen."""
+    timeline = player.program.timeline
+    at = clock(position / timeline.sample_rate)
+    if kind == "chapter":
+        number = timeline.chapter_at(position) + 1
+        out.write(f"{at}  {number}/{len(timeline.chapters)}  {text}\n")
+    elif kind == "wait":
+        out.write(f"{at}  waiting: {text}\n")
+    elif kind == "end":
+        out.write(f"{at}  done\n")
+    elif kind == "quit":
+        out.write(f"{at}  stopped\n")
+    else:
+        return
+    out.flush()
+
+
+def is_interactive() -> bool:
+    """A screen and keys only when both stdin and stdout are terminals."""
+    try:
+        return os.isatty(sys.stdin.fileno()) and os.isatty(sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # no stdin at all, or a replaced stream
+        return False

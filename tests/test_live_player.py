@@ -1,0 +1,310 @@
+"""The live player, driven block by block on a virtual clock (no device, no waiting)."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from coach.audio import BlockMixer
+from coach.cues.model import Chapter, CueScript, Say, Window
+from coach.live.player import Player
+from coach.live.program import Program
+from coach.live.screen import lines, status
+from coach.live.session import start_position
+from coach.live.sinks import NullSink
+from coach.speech.base import SAMPLE_RATE
+from coach.speech.fake import FakeEngine
+from coach.speech.voice import MemoryVoice
+from coach.timeline import ChapterSpan, TimedCue, TimedTone, Timeline
+
+RATE = SAMPLE_RATE
+PRE = 2205  # 0.1 s of start pre-roll in these tests
+RESUME = 1102
+VOICE = MemoryVoice(FakeEngine())
+
+
+def _cue(start: int, text: str, chapter: int) -> TimedCue:
+    return TimedCue(start, text, "say", chapter, VOICE.clip(text))
+
+
+def _timeline() -> Timeline:
+    """Three chapters of 2 s each, cues at odd sample positions, a tone."""
+    return Timeline(
+        length=6 * RATE,
+        cues=[
+            _cue(1001, "Warm up", 0),
+            _cue(RATE + 3, "one", 0),
+            _cue(2 * RATE + 17, "Squats", 1),
+            _cue(3 * RATE + 5, "two", 1),
+            _cue(4 * RATE + 99, "Cool down", 2),
+        ],
+        tones=[TimedTone(5 * RATE, 3000)],
+        chapters=[
+            ChapterSpan("Warm-up", 0, 2 * RATE),
+            ChapterSpan("Squats", 2 * RATE, 4 * RATE),
+            ChapterSpan("Cool-down", 4 * RATE, 6 * RATE),
+        ],
+        title="Test",
+    )
+
+
+class Drive:
+    """Pulls blocks as an output would, on a virtual clock that the player also reads."""
+
+    def __init__(self, player: Player, block: int = 512) -> None:
+        self.player = player
+        self.block = block
+        self.now = 0.0
+        self.output: list[np.ndarray] = []
+        player.clock = lambda: self.now
+
+    def run(self, seconds: float) -> None:
+        for _ in range(round(seconds * RATE / self.block)):
+            self.step()
+
+    def step(self) -> None:
+        self.output.append(self.player.pull(self.block, self.now))
+        self.now += self.block / RATE
+
+    def until_finished(self, limit: float = 60.0) -> None:
+        while not self.player.finished.is_set():
+            assert self.now < limit
+            self.step()
+
+    @property
+    def sound(self) -> np.ndarray:
+        return np.concatenate(self.output)
+
+
+def _player(timeline: Timeline | None = None, start: int = 0) -> Player:
+    program = Program.from_timeline(timeline or _timeline())
+    return Player(program, start=start, preroll=PRE / RATE, resume_preroll=RESUME / RATE)
+
+
+def _events(player: Player, kind: str) -> list[tuple[int, int, str]]:
+    return [(e.position, e.frame, e.text) for e in player.events if e.kind == kind]
+
+
+@pytest.mark.parametrize("block", [100, 512, 4096])
+def test_cues_sound_at_their_timeline_samples(block: int) -> None:
+    timeline = _timeline()
+    player = _player(timeline)
+    drive = Drive(player, block)
+    drive.until_finished()
+    cues = [e for e in player.events if e.kind == "cue"]
+    assert [(e.position, e.text) for e in cues] == [(c.start, c.text) for c in timeline.cues]
+    for event in cues:
+        assert event.frame == event.position + PRE
+        assert event.wall == pytest.approx(event.frame / RATE, abs=1e-9)
+    sound = drive.sound
+    assert np.all(sound[:PRE] == 0)
+    whole = BlockMixer(timeline).render(0, timeline.length)
+    assert np.array_equal(sound[PRE : PRE + timeline.length], whole)
+    assert [e.text for e in player.events if e.kind == "chapter"] == [
+        "Warm-up",
+        "Squats",
+        "Cool-down",
+    ]
+    (end,) = [e for e in player.events if e.kind == "end"]
+    assert end.position == timeline.length and end.frame == timeline.length + PRE
+
+
+def test_an_hour_plays_without_drift() -> None:
+    hour = 3600 * RATE
+    late = _cue(hour - RATE, "last", 0)
+    timeline = Timeline(length=hour, cues=[late], chapters=[ChapterSpan("All", 0, hour)])
+    player = _player(timeline)
+    drive = Drive(player, 4096)
+    drive.until_finished(limit=3700)
+    (event,) = [e for e in player.events if e.kind == "cue"]
+    assert event.frame == hour - RATE + PRE
+    assert event.wall == pytest.approx((hour - RATE + PRE) / RATE, abs=1e-6)
+
+
+def test_pause_and_resume_continue_at_the_same_sample_mid_cue() -> None:
+    timeline = _timeline()
+    player = _player(timeline)
+    drive = Drive(player, 256)
+    drive.run(0.2)  # pre-roll, then into the first cue ("Warm up" runs from 1001 for 0.35 s)
+    player.pause()
+    drive.step()
+    paused_at = player.position
+    assert 1001 < paused_at < 1001 + VOICE.clip("Warm up").frames
+    drive.run(1.0)
+    assert player.position == paused_at
+    player.resume()
+    drive.until_finished()
+    sound = drive.sound
+    whole = BlockMixer(timeline).render(0, timeline.length)
+    heard = sound[sound != 0]
+    assert np.array_equal(heard, whole[whole != 0])  # every sample once, in order
+    (pause,) = _events(player, "pause")
+    (resume,) = _events(player, "resume")
+    assert pause[0] == resume[0] == paused_at
+    # After the resume, pre-roll silence, then the cue goes on from the paused sample.
+    resumed_frame = resume[1]
+    assert np.all(sound[resumed_frame : resumed_frame + RESUME] == 0)
+    assert np.array_equal(
+        sound[resumed_frame + RESUME : resumed_frame + RESUME + 500],
+        whole[paused_at : paused_at + 500],
+    )
+    # Cues after the pause are late by exactly the pause.
+    (two,) = [e for e in player.events if e.kind == "cue" and e.text == "two"]
+    delay = two.frame - (two.position + PRE)
+    assert delay == resume[1] - pause[1] + RESUME
+
+
+def test_next_jumps_to_the_next_chapter_and_past_the_last_ends() -> None:
+    player = _player()
+    drive = Drive(player)
+    drive.run(0.5)
+    player.next_chapter()
+    drive.step()
+    assert _events(player, "next")[0][0] == 2 * RATE
+    assert _events(player, "chapter")[-1][2] == "Squats"
+    first_cue_after = [e for e in player.events if e.kind == "cue"][-1]
+    assert first_cue_after.text == "Squats"
+    player.next_chapter()
+    drive.step()
+    player.next_chapter()
+    drive.step()
+    drive.step()
+    assert player.finished.is_set()
+    assert _events(player, "end")[0][0] == 6 * RATE
+
+
+def test_back_goes_to_the_chapter_start_and_twice_to_the_previous_chapter() -> None:
+    player = _player()
+    drive = Drive(player)
+    drive.run(3.1)  # in "Squats", about 1 s in
+    player.back()
+    drive.step()
+    assert _events(player, "back")[-1][0] == 2 * RATE
+    drive.run(0.5)
+    player.back()  # again within 2 s: the previous chapter
+    drive.step()
+    assert _events(player, "back")[-1][0] == 0
+    assert _events(player, "chapter")[-1][2] == "Warm-up"
+    drive.run(2.5)
+    player.back()  # more than 2 s after the last one: the start of this chapter only
+    drive.step()
+    assert _events(player, "back")[-1][0] == 2 * RATE
+
+
+def test_volume_steps_scale_the_sound_and_stop_at_silence() -> None:
+    timeline = _timeline()
+    player = _player(timeline)
+    drive = Drive(player)
+    player.softer()
+    player.softer()
+    drive.until_finished()
+    assert player.volume == pytest.approx(0.8)
+    whole = BlockMixer(timeline).render(0, timeline.length).astype(np.float64)
+    played = drive.sound[PRE : PRE + timeline.length].astype(np.float64)
+    assert np.allclose(played, whole * 0.8, atol=1.0)
+    for _ in range(20):
+        player.softer()
+    drive.step()
+    assert player.volume == 0.0
+    assert [e.text for e in player.events if e.kind == "volume"][-1] == "0%"
+
+
+def test_quit_stops_at_once_and_plays_silence() -> None:
+    player = _player()
+    drive = Drive(player)
+    drive.run(0.5)
+    player.quit()
+    drive.step()
+    assert player.finished.is_set()
+    assert not np.any(drive.output[-1])
+    assert _events(player, "quit")
+
+
+def test_start_at_a_chapter_or_a_time() -> None:
+    program = Program.from_timeline(_timeline())
+    titles = ["Warm-up", "Squats", "Cool-down"]
+    assert start_position(program, "2", titles) == 2 * RATE
+    assert start_position(program, "cool", titles) == 4 * RATE
+    assert start_position(program, "0:03", titles) == 3 * RATE
+    # Inside a cue: from the start of that cue, so no word is cut.
+    assert start_position(program, "0:01.01", titles) == RATE + 3
+    player = Player(program, start=start_position(program, "squats", titles), preroll=0)
+    drive = Drive(player)
+    drive.until_finished()
+    assert [e.text for e in player.events if e.kind == "cue"] == ["Squats", "two", "Cool down"]
+
+
+@pytest.mark.parametrize("value", ["9", "0:07", "lunges"])
+def test_start_at_outside_the_session_is_an_input_error(value: str) -> None:
+    from coach.errors import InputError
+
+    program = Program.from_timeline(_timeline())
+    with pytest.raises(InputError, match="--start-at"):
+        start_position(program, value, ["Warm-up", "Squats", "Cool-down"])
+
+
+def test_a_chapter_not_ready_is_logged_and_waited_for() -> None:
+    timeline = _timeline()
+    program = Program(title="Test")
+    program.add(timeline.chapters[0], timeline.cues[:2], [], [])
+    player = Player(program, preroll=0)
+    drive = Drive(player)
+    drive.run(2.5)
+    assert player.position == 2 * RATE
+    assert _events(player, "wait")
+    program.add(timeline.chapters[1], timeline.cues[2:4], [], [])
+    program.add(timeline.chapters[2], timeline.cues[4:], timeline.tones, [])
+    program.finish()
+    drive.until_finished()
+    assert [e.text for e in player.events if e.kind == "cue"][-1] == "Cool down"
+
+
+def test_null_sink_paces_by_the_clock() -> None:
+    timeline = Timeline(
+        length=RATE,
+        cues=[_cue(RATE // 2, "x", 0)],
+        chapters=[ChapterSpan("Only", 0, RATE)],
+    )
+    player = Player(Program.from_timeline(timeline), preroll=0.1)
+    sink = NullSink(RATE)
+    began = time.monotonic()
+    sink.start(player.pull)
+    assert player.finished.wait(5)
+    took = time.monotonic() - began
+    sink.stop()
+    assert 1.05 <= took < 1.4
+    (cue,) = [e for e in player.events if e.kind == "cue"]
+    assert cue.wall - began == pytest.approx(0.6, abs=0.03)
+
+
+def test_screen_shows_the_set_side_and_rep_being_heard() -> None:
+    script = CueScript(
+        title="Legs",
+        steps=[
+            Chapter("Lunges"),
+            Say("Lunges", gap=0.5),
+            Window(4.0, "work", "set 2 of 3, left side"),
+            Window(2.0, "rest", "rest"),
+        ],
+    )
+    program = Program(title="Legs", steps=script.steps)
+    say = _cue(0, "Lunges", 0)
+    work_start = say.end + RATE // 2
+    program.add(
+        ChapterSpan("Lunges", 0, work_start + 6 * RATE),
+        [say, _cue(work_start + RATE, "1", 0), _cue(work_start + 2 * RATE, "2", 0)],
+        [],
+        [],
+    )
+    program.finish()
+    player = Player(program, preroll=0)
+    drive = Drive(player, 256)
+    drive.run((work_start + 2.5 * RATE) / RATE)
+    state = status(player, drive.now)
+    assert (state.set, state.side, state.rep) == ("2 of 3", "left", "2")
+    assert state.set_left == pytest.approx(1.5, abs=0.05)
+    assert state.next.startswith("rest")
+    text = "\n".join(lines(state, 100))
+    assert "Lunges" in text and "Rep 2" in text and "q quit" in text
