@@ -53,7 +53,10 @@ class ExercisePlan:
             each = f"{self.reps} reps"
         else:
             each = format_duration(self.work or 0)
-        text = f"{self.sets} sets x {each}" if self.sets > 1 else f"1 set of {each}"
+        if self.sets > 1:
+            text = f"{self.sets} sets x {each}"
+        else:
+            text = f"1 set {each}" if self.to_failure else f"1 set of {each}"
         if self.alternate:
             text += f", alternating {' / '.join(self.sides)}"
         elif self.sides:
@@ -214,6 +217,9 @@ def format_plan(plan: Plan) -> str:
         f"{format_estimate(plan.seconds)} (an estimate: speech time depends on the voice)"
     )
     number = 0
+    last = (
+        plan.sections[-1].exercises[-1] if plan.sections and plan.sections[-1].exercises else None
+    )
     for section in plan.sections:
         lines.append("")
         if section.title is not None or section.rounds > 1:
@@ -232,6 +238,7 @@ def format_plan(plan: Plan) -> str:
                 details.append(f"{format_duration(ex.tempo)} a rep")
             if ex.sets > 1:
                 details.append(f"rest {format_duration(ex.rest)} between sets")
-            details.append(f"then rest {format_duration(ex.rest_after)}")
+            if ex is not last and ex.rest_after:
+                details.append(f"then rest {format_duration(ex.rest_after)}")
             lines.append("      " + " · ".join(details))
     return "\n".join(lines)
