@@ -101,6 +101,8 @@ def create_engine(name: str, options: EngineOptions | None = None) -> Engine:
 def _register_builtin_engines() -> None:
     if "fake" in ENGINES:
         return
-    from coach.speech import fake
+    from coach.speech import engines, fake
 
     register_engine("fake", fake.FakeEngine)
+    register_engine("pyttsx3", engines.pyttsx3)
+    register_engine("piper", engines.piper)

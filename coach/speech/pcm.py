@@ -1,0 +1,138 @@
+"""Turning an engine's audio file into a Clip: decode, mono, resample, trim, volume.
+
+Trimming decides when a cue is heard to start, so it is deliberately gentle: the
+threshold is low (-50 dBFS over 5 ms windows) because the soft first consonant of a
+word like "three" sits around -45 to -38 dBFS, and a few milliseconds before the
+first loud window are kept.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import wave
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from coach.errors import CoachError
+from coach.speech.base import SAMPLE_RATE, Clip, Samples
+
+Floats = npt.NDArray[np.float64]
+
+TRIM_DB = -50.0
+WINDOW_MS = 5
+PRE_ROLL_MS = 5
+POST_ROLL_MS = 20
+
+
+def read_audio(path: Path) -> tuple[Floats, int]:
+    """Decode a WAV (or AIFF, which macOS writes) file to mono floats in [-1, 1] and its rate."""
+    data = path.read_bytes()
+    if data[:4] == b"FORM":
+        return _read_aiff(data)
+    try:
+        with wave.open(io.BytesIO(data)) as wav:
+            channels, width, rate = wav.getnchannels(), wav.getsampwidth(), wav.getframerate()
+            raw = wav.readframes(wav.getnframes())
+    except (wave.Error, EOFError) as error:
+        raise CoachError(f"the speech engine wrote an unreadable audio file: {error}") from None
+    return _to_mono(_decode(raw, width, "<"), channels), rate
+
+
+def _decode(raw: bytes, width: int, order: str) -> Floats:
+    if width == 1:  # 8-bit WAV is unsigned
+        return (np.frombuffer(raw, np.uint8).astype(np.float64) - 128.0) / 128.0
+    if width == 2:
+        return np.frombuffer(raw, np.dtype(f"{order}i2")).astype(np.float64) / 32768.0
+    if width == 3:
+        bytes3 = np.frombuffer(raw, np.uint8).reshape(-1, 3).astype(np.int32)
+        if order == "<":
+            value = bytes3[:, 0] | (bytes3[:, 1] << 8) | (bytes3[:, 2] << 16)
+        else:
+            value = bytes3[:, 2] | (bytes3[:, 1] << 8) | (bytes3[:, 0] << 16)
+        value = np.where(value >= 1 << 23, value - (1 << 24), value)
+        return value.astype(np.float64) / float(1 << 23)
+    if width == 4:
+        return np.frombuffer(raw, np.dtype(f"{order}i4")).astype(np.float64) / 2147483648.0
+    raise CoachError(f"the speech engine wrote {width * 8}-bit audio, which coach cannot read")
+
+
+def _to_mono(samples: Floats, channels: int) -> Floats:
+    if channels <= 1:
+        return samples
+    frames = samples.shape[0] // channels
+    mono: Floats = samples[: frames * channels].reshape(frames, channels).mean(axis=1)
+    return mono
+
+
+def _read_aiff(data: bytes) -> tuple[Floats, int]:
+    """Uncompressed AIFF: a COMM chunk (channels, frames, bits, 80-bit float rate), an SSND."""
+    pos = 12
+    channels = bits = 0
+    rate = 0.0
+    sound = b""
+    while pos + 8 <= len(data):
+        kind, size = data[pos : pos + 4], struct.unpack(">I", data[pos + 4 : pos + 8])[0]
+        body = data[pos + 8 : pos + 8 + size]
+        if kind == b"COMM":
+            channels, _, bits = struct.unpack(">hIh", body[:8])
+            exponent, mantissa = struct.unpack(">HQ", body[8:18])
+            rate = mantissa * 2.0 ** ((exponent & 0x7FFF) - 16383 - 63)
+        elif kind == b"SSND":
+            offset = struct.unpack(">I", body[:4])[0]
+            sound = body[8 + offset :]
+        pos += 8 + size + (size & 1)
+    if not channels or not rate:
+        raise CoachError("the speech engine wrote an AIFF file without a format chunk")
+    return _to_mono(_decode(sound, (bits + 7) // 8, ">"), channels), round(rate)
+
+
+def resample(samples: Floats, rate: int, target: int = SAMPLE_RATE) -> Floats:
+    """Linear-interpolation resampling: plenty for speech cues at these rates."""
+    if rate == target or samples.shape[0] == 0:
+        return samples
+    frames = round(samples.shape[0] * target / rate)
+    positions = np.arange(frames, dtype=np.float64) * (rate / target)
+    return np.interp(positions, np.arange(samples.shape[0], dtype=np.float64), samples)
+
+
+def sound_bounds(
+    samples: Floats, rate: int = SAMPLE_RATE, threshold_db: float = TRIM_DB
+) -> tuple[int, int] | None:
+    """First and last sample (end exclusive) of the 5 ms windows louder than the threshold."""
+    window = max(1, rate * WINDOW_MS // 1000)
+    count = samples.shape[0] // window
+    if samples.shape[0] % window:
+        count += 1
+    padded = np.zeros(count * window)
+    padded[: samples.shape[0]] = samples
+    rms = np.sqrt(np.mean(padded.reshape(count, window) ** 2, axis=1))
+    loud = np.flatnonzero(rms >= 10.0 ** (threshold_db / 20.0))
+    if loud.shape[0] == 0:
+        return None
+    return int(loud[0]) * window, min(samples.shape[0], (int(loud[-1]) + 1) * window)
+
+
+def trim_silence(samples: Floats, rate: int = SAMPLE_RATE) -> Floats:
+    """Cut leading and trailing silence, keeping a short pre-roll and decay tail."""
+    bounds = sound_bounds(samples, rate)
+    if bounds is None:
+        return samples[:0]
+    start = max(0, bounds[0] - rate * PRE_ROLL_MS // 1000)
+    end = min(samples.shape[0], bounds[1] + rate * POST_ROLL_MS // 1000)
+    return samples[start:end]
+
+
+def to_int16(samples: Floats, volume: float = 1.0) -> Samples:
+    """Scale by `volume` (0 to 1) and convert to int16 with clipping."""
+    scaled = np.clip(np.rint(samples * (32768.0 * volume)), -32768, 32767)
+    return scaled.astype(np.int16)
+
+
+def clip_from_file(path: Path, volume: float = 1.0) -> Clip:
+    """Everything an engine wrapper does to its output file: the finished Clip."""
+    samples, rate = read_audio(path)
+    samples = resample(samples, rate)
+    return Clip(to_int16(trim_silence(samples), volume))

