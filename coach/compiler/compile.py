@@ -1,0 +1,460 @@
+"""Routine -> CueScript: what a good coach says, and exactly when.
+
+The shape of a session:
+
+- Intro chapter: the routine's intro lines (or a greeting).
+- Each exercise (a chapter; in a circuit each round is a chapter): its name, its
+  setup lines and the plan ("three sets of twenty") as elastic speech, then a
+  `prepare` window whose countdown ends exactly where work starts, with "go" and a
+  tone at the first sample of the `work` window.
+- Work windows last exactly the routine's time: reps x (tempo + hold). Rep k
+  starts at (k-1) x (tempo + hold); its count is spoken at the top of the rep,
+  tempo/2 later; a hold adds "hold" to the count and "down" when the hold ends.
+- Rest and switch windows last exactly the routine's time, open with what they
+  are and end with the countdown into the next set, so rests are as long as
+  written. Between exercises the rest says what is next.
+- Lower-priority cues (halfway, last five, form cues, reminders) are placed at
+  free moments; the resolver settles any remaining clash against a real voice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coach.compiler.numbers import duration_words, number_words
+from coach.compiler.phrasebook import Phrase, Phrasebook, Speaker, default_phrasebook
+from coach.cues.model import (
+    PRIORITY_COUNT,
+    PRIORITY_CRITICAL,
+    PRIORITY_FORM,
+    PRIORITY_INFO,
+    PRIORITY_REMINDER,
+    Chapter,
+    Cue,
+    CueScript,
+    Say,
+    Step,
+    Tone,
+    Window,
+)
+from coach.routine.model import Exercise, Routine, Section
+
+GO_TONE = Tone(0.0, 0.15, 880.0)
+REST_TONE = Tone(0.0, 0.25, 440.0)
+PREPARE_EXTRA = 2.0  # seconds of a prepare window before its countdown
+LONG_WORK = 30.0  # timed work at least this long gets "halfway"
+KEEP_GOING_EVERY = 15.0  # seconds between encouragements in a set to failure
+DEFAULT_FAILURE_CAP = 60.0
+
+
+def _t(seconds: float) -> float:
+    """Offsets are kept to the millisecond so the .cues file stays readable."""
+    return round(seconds, 3)
+
+
+@dataclass(frozen=True)
+class _Perf:
+    """One exercise as performed once: in a circuit, once per round."""
+
+    exercise: Exercise
+    section: Section
+    section_index: int
+    round: int
+    first_time: bool
+    last_in_round: bool
+
+
+class _Compiler:
+    def __init__(self, routine: Routine, speaker: Speaker) -> None:
+        self.routine = routine
+        self.speak = speaker
+        self.countdown = routine.settings.countdown
+        self.steps: list[Step] = []
+        self.last_was_work = False
+        reminders = routine.reminders
+        self.reminder_every = reminders.every if reminders else 0.0
+        phrases = reminders.phrases if reminders and reminders.phrases else ()
+        self.reminder_phrases = phrases or speaker.variants("reminders")
+        self.reminder_count = 0
+        self.work_clock = 0.0  # seconds of work so far, for reminders
+        self.next_reminder = self.reminder_every
+
+    # ---- small helpers -------------------------------------------------------------------
+
+    def end_work(self) -> None:
+        """A set that is not followed by a rest ends with a spoken "stop"."""
+        if self.last_was_work:
+            self.last_was_work = False
+            self.steps.append(Say(self.speak.text("stop"), "stop", 0.6))
+
+    def say(self, text: str, kind: str = "say", gap: float = 0.4) -> None:
+        self.end_work()
+        self.steps.append(Say(text, kind, gap))
+
+    def chapter(self, title: str) -> None:
+        self.end_work()
+        self.steps.append(Chapter(title))
+
+    def window(self, window: Window) -> None:
+        self.steps.append(window)
+        self.last_was_work = window.kind == "work"
+
+    @staticmethod
+    def cue(at: float, phrase: Phrase, kind: str, priority: int) -> Cue:
+        return Cue(_t(at), phrase.text, kind, priority, phrase.short)
+
+    def countdown_cues(self, duration: float) -> list[Cue]:
+        """'three, two, one' ending one second before `duration` (where work starts)."""
+        cues = []
+        for k in range(self.countdown, 0, -1):
+            if duration - k >= 1.5:
+                phrase = self.speak.phrase("countdown", count=number_words(k))
+                cues.append(self.cue(duration - k, phrase, "countdown", PRIORITY_CRITICAL))
+        return cues
+
+    def announce_at(self, duration: float) -> float:
+        """Where to say what comes next in a window that ends with a countdown."""
+        return max(duration - self.countdown - 3.5, min(2.5, duration / 3))
+
+    # ---- the session ---------------------------------------------------------------------
+
+    def compile(self) -> list[Step]:
+        routine = self.routine
+        self.chapter("Intro")
+        for line in routine.intro or (self.speak.text("intro_default", title=routine.title),):
+            self.say(line, "intro", 0.8)
+
+        perfs = self.performances()
+        previous: _Perf | None = None
+        for perf in perfs:
+            self.transition(previous, perf)
+            previous = perf
+
+        self.chapter("Finish")
+        self.say(self.speak.text("finish"), "finish", 0.8)
+        for line in routine.outro or (self.speak.text("outro_default", title=routine.title),):
+            self.say(line, "outro", 0.8)
+        return self.steps
+
+    def performances(self) -> list[_Perf]:
+        perfs = []
+        for index, section in enumerate(self.routine.sections):
+            for round_number in range(1, section.rounds + 1):
+                count = len(section.exercises)
+                for position, exercise in enumerate(section.exercises):
+                    perfs.append(
+                        _Perf(
+                            exercise,
+                            section,
+                            index,
+                            round_number,
+                            round_number == 1,
+                            position == count - 1,
+                        )
+                    )
+        return perfs
+
+    def rest_between(self, previous: _Perf, perf: _Perf) -> float:
+        if previous.section_index == perf.section_index and previous.round != perf.round:
+            return previous.section.rest_between_rounds
+        rest = previous.exercise.rest_after
+        return self.routine.settings.rest_between_exercises if rest is None else rest
+
+    def transition(self, previous: _Perf | None, perf: _Perf) -> None:
+        """Everything between the end of `previous` and the first set of `perf`."""
+        ex, section = perf.exercise, perf.section
+        new_section = previous is None or previous.section_index != perf.section_index
+        new_round = not new_section and previous is not None and previous.round != perf.round
+        rest = 0.0 if previous is None else self.rest_between(previous, perf)
+        quiet_intro = not perf.first_time or (section.is_circuit and not ex.setup)
+        fold = rest > 0 and not new_section and not new_round and quiet_intro
+
+        if fold:
+            # The rest itself leads into the next exercise: name, side, countdown, go.
+            if not section.is_circuit:
+                self.chapter(ex.name)
+            self.rest_into(rest, ex, next_set=None)
+            self.perform(ex, prepare=False)
+            return
+
+        if rest > 0:
+            if new_round:
+                coming = self.speak.phrase(
+                    "next_round", n=number_words(perf.round), total=number_words(section.rounds)
+                )
+            else:
+                coming = self.speak.phrase("next_up", name=ex.name)
+            self.rest_window(rest, [(max(rest - 4.0, rest / 2), coming, "next_up")])
+
+        if section.is_circuit and (new_section or new_round):
+            title = section.title or "Circuit"
+            self.chapter(f"{title}, round {perf.round} of {section.rounds}")
+            if new_section and section.title:
+                self.say(self.speak.text("section", title=section.title), "section")
+            round_text = self.speak.text(
+                "round", n=number_words(perf.round), total=number_words(section.rounds)
+            )
+            self.say(round_text, "round", 0.6)
+        elif not section.is_circuit:
+            self.chapter(ex.name)
+            if new_section and section.title:
+                self.say(self.speak.text("section", title=section.title), "section")
+
+        self.say(self.speak.text("exercise_name", name=ex.name), "name", 0.6)
+        if perf.first_time:
+            for line in ex.setup:
+                self.say(line, "setup", 0.6)
+            self.say(self.plan(ex), "plan", 0.6)
+        self.perform(ex, prepare=True)
+
+    def plan(self, ex: Exercise) -> str:
+        sets = number_words(ex.sets)
+        if ex.to_failure:
+            text = self.speak.text("plan_failure", duration=duration_words(self.work_of(ex)))
+        elif ex.reps is not None:
+            reps = number_words(ex.reps)
+            if ex.sets == 1:
+                text = self.speak.text("plan_reps_single", reps=reps)
+            else:
+                text = self.speak.text("plan_reps", sets=sets, reps=reps)
+        else:
+            duration = duration_words(ex.work or 0.0)
+            if ex.sets == 1:
+                text = self.speak.text("plan_work_single", duration=duration)
+            else:
+                text = self.speak.text("plan_work", sets=sets, duration=duration)
+        if ex.alternate:
+            text += " " + self.speak.text("plan_alternate", side=self.alternate_sides(ex)[0])
+        elif len(ex.sides) > 1:
+            names = ", ".join(ex.sides[:-1]) + " and " + ex.sides[-1]
+            text += " " + self.speak.text("plan_sides", sides=names)
+        return text
+
+    # ---- sets ----------------------------------------------------------------------------
+
+    def alternate_sides(self, ex: Exercise) -> tuple[str, ...]:
+        return ex.sides or self.speak.variants("default_sides")
+
+    def set_sides(self, ex: Exercise) -> tuple[str | None, ...]:
+        if ex.sides and not ex.alternate:
+            return ex.sides
+        return (None,)
+
+    def perform(self, ex: Exercise, prepare: bool) -> None:
+        sides = self.set_sides(ex)
+        for n in range(1, ex.sets + 1):
+            for i, side in enumerate(sides):
+                if n == 1 and i == 0 and prepare:
+                    self.prepare_window(side)
+                self.work_window(ex, n, side)
+                following = sides[i + 1] if i + 1 < len(sides) else None
+                if following:
+                    self.switch_window(following)
+            if n < ex.sets:
+                self.rest_into(ex.rest, ex, next_set=n + 1)
+
+    def prepare_window(self, side: str | None) -> None:
+        duration = self.countdown + PREPARE_EXTRA
+        if side:
+            first = self.cue(
+                0.0, self.speak.phrase("side_start", side=side), "side", PRIORITY_CRITICAL
+            )
+        else:
+            first = self.cue(0.0, self.speak.phrase("get_ready"), "get_ready", PRIORITY_INFO)
+        cues = [first, *self.countdown_cues(duration)]
+        self.window(Window(duration, "prepare", "get ready", tuple(cues)))
+
+    def switch_window(self, side: str) -> None:
+        duration = self.routine.settings.switch
+        if duration <= 0:
+            return
+        switch = self.cue(
+            0.0, self.speak.phrase("switch_sides", side=side), "switch", PRIORITY_CRITICAL
+        )
+        cues = [switch, *self.countdown_cues(duration)]
+        self.window(Window(duration, "switch", f"switch to {side}", tuple(cues)))
+
+    def rest_phrase(self, duration: float) -> Phrase:
+        return self.speak.phrase(
+            "rest", duration=duration_words(duration), seconds=number_words(round(duration))
+        )
+
+    def rest_window(self, duration: float, extra: list[tuple[float, Phrase, str]]) -> None:
+        """A rest that is followed by speech (no countdown at its end)."""
+        cues = [self.cue(0.0, self.rest_phrase(duration), "rest", PRIORITY_COUNT)]
+        for at, phrase, kind in extra:
+            if 0 < at < duration:
+                cues.append(self.cue(at, phrase, kind, PRIORITY_INFO))
+        self.window(Window(duration, "rest", "rest", tuple(cues), (REST_TONE,)))
+
+    def rest_into(self, duration: float, ex: Exercise, next_set: int | None) -> None:
+        """A rest that leads straight into a set of `ex`: ends with the countdown."""
+        if duration <= 0:
+            self.prepare_window(self.set_sides(ex)[0])
+            return
+        first_side = self.set_sides(ex)[0]
+        cues = [self.cue(0.0, self.rest_phrase(duration), "rest", PRIORITY_COUNT)]
+        at = self.announce_at(duration)
+        if next_set is None:
+            cues.append(
+                self.cue(at, self.speak.phrase("next_up", name=ex.name), "next_up", PRIORITY_INFO)
+            )
+            if first_side:
+                side_at = max(at + 1.8, duration - self.countdown - 1.6)
+                side = self.speak.phrase("side_start", side=first_side)
+                cues.append(self.cue(side_at, side, "side", PRIORITY_CRITICAL))
+        else:
+            values = {"n": number_words(next_set), "total": number_words(ex.sets)}
+            if first_side:
+                phrase = self.speak.phrase("next_set_side", side=first_side, **values)
+            else:
+                phrase = self.speak.phrase("next_set", **values)
+            cues.append(self.cue(at, phrase, "next_set", PRIORITY_INFO))
+        cues = [c for c in cues if c.at < duration]
+        cues.extend(self.countdown_cues(duration))
+        self.window(Window(duration, "rest", "rest", tuple(cues), (REST_TONE,)))
+
+    @staticmethod
+    def work_of(ex: Exercise) -> float:
+        if ex.to_failure:
+            return ex.work or DEFAULT_FAILURE_CAP
+        return ex.set_seconds
+
+    def work_window(self, ex: Exercise, n: int, side: str | None) -> None:
+        duration = self.work_of(ex)
+        label = f"{ex.name}, set {n} of {ex.sets}" + (f", {side}" if side else "")
+        cues = [self.cue(0.0, self.speak.phrase("go"), "go", PRIORITY_CRITICAL)]
+        slots: list[float] = []  # free moments where a form cue or reminder may go
+        if ex.reps is not None and not ex.to_failure:
+            rep_cues, slots = self.rep_cues(ex)
+            cues.extend(rep_cues)
+        else:
+            cues.extend(self.timed_cues(ex, duration))
+        fits = _Fitter(cues, slots, duration, ex)
+        for i, text in enumerate(ex.cues):
+            at = fits.place(duration * (i + 1) / (len(ex.cues) + 1))
+            cues.append(Cue(_t(at), text, "form", PRIORITY_FORM))
+        if self.reminder_every > 0:
+            while self.next_reminder < self.work_clock + duration - 3.0:
+                at = fits.place(max(3.0, self.next_reminder - self.work_clock))
+                text = self.reminder_phrases[self.reminder_count % len(self.reminder_phrases)]
+                self.reminder_count += 1
+                cues.append(Cue(_t(at), text, "reminder", PRIORITY_REMINDER))
+                self.next_reminder += self.reminder_every
+        self.work_clock += duration
+        cues.sort(key=lambda c: (c.at, -c.priority))
+        self.window(Window(duration, "work", label, tuple(cues), (GO_TONE,)))
+
+    def rep_cues(self, ex: Exercise) -> tuple[list[Cue], list[float]]:
+        reps = ex.reps or 0
+        rep, top = ex.rep_seconds, ex.tempo / 2
+        sides = self.alternate_sides(ex) if ex.alternate else ()
+        cues: list[Cue] = []
+        slots: list[float] = []
+        last = 5 if reps >= 10 else 3 if reps >= 6 else 0
+        for k in range(1, reps + 1):
+            start = (k - 1) * rep
+            count = number_words(k)
+            if sides:
+                phrase = self.speak.phrase("alternate_rep", count=count, side=sides[(k - 1) % 2])
+            elif ex.hold > 0:
+                phrase = self.speak.phrase("rep_hold", count=count)
+            else:
+                phrase = self.speak.phrase("rep_count", count=count)
+            cues.append(self.cue(start + top, phrase, "count", PRIORITY_COUNT))
+            if ex.hold > 0:
+                release = self.speak.phrase("release")
+                cues.append(self.cue(start + top + ex.hold, release, "release", PRIORITY_COUNT))
+            if last and k == reps - last + 1:
+                phrase = self.speak.phrase("last_reps", count=number_words(last))
+                cues.append(self.cue(start, phrase, "last_reps", PRIORITY_INFO))
+            elif k == reps and reps >= 3 and k > 1:
+                cues.append(
+                    self.cue(start, self.speak.phrase("last_rep"), "last_reps", PRIORITY_INFO)
+                )
+            after = top + (ex.hold if ex.hold > 0 else 0.0) + 0.6
+            if k < reps - last and after < rep:
+                slots.append(start + after)
+        return cues, slots
+
+    def timed_cues(self, ex: Exercise, duration: float) -> list[Cue]:
+        cues = []
+        if ex.to_failure:
+            phrase = self.speak.phrase("to_failure", duration=duration_words(duration))
+            cues.append(self.cue(1.5, phrase, "to_failure", PRIORITY_INFO))
+            at = KEEP_GOING_EVERY
+            while at < duration - 12.0:
+                if abs(at - duration / 2) > 4.0 or duration < LONG_WORK:
+                    cues.append(
+                        self.cue(at, self.speak.phrase("keep_going"), "keep_going", PRIORITY_FORM)
+                    )
+                at += KEEP_GOING_EVERY
+        if duration >= LONG_WORK:
+            cues.append(
+                self.cue(duration / 2, self.speak.phrase("halfway"), "halfway", PRIORITY_INFO)
+            )
+        if duration >= 15.0:
+            phrase = self.speak.phrase("last_seconds", count=number_words(5))
+            cues.append(self.cue(duration - 5.0, phrase, "last_seconds", PRIORITY_INFO))
+        if duration >= 6.0:
+            for k in (3, 2, 1):
+                phrase = self.speak.phrase("countdown", count=number_words(k))
+                cues.append(self.cue(duration - k, phrase, "countdown", PRIORITY_COUNT))
+        return cues
+
+
+class _Fitter:
+    """Finds free moments in a work window for form cues and reminders.
+
+    In a rep set the free moments are just after each count (`slots`); in timed work
+    any moment with nothing anchored shortly before or after it will do. A moment is
+    used once. When nothing is free the nearest candidate is taken and the resolver
+    decides (move, shorten or drop) against the real clip lengths.
+    """
+
+    def __init__(self, cues: list[Cue], slots: list[float], duration: float, ex: Exercise):
+        self.anchors = sorted(c.at for c in cues)
+        self.slots = slots
+        self.duration = duration
+        if slots:
+            after = ex.tempo / 2 + ex.hold + 0.6
+            self.before, self.need = 0.55, max(0.3, ex.rep_seconds - after - 0.1)
+        else:
+            self.before, self.need = 2.0, 2.5
+
+    def free(self, t: float) -> bool:
+        if t < 1.0 or t + self.need > self.duration:
+            return False
+        return all(not (t - self.before < a < t + self.need) for a in self.anchors)
+
+    def place(self, desired: float) -> float:
+        candidates = self.slots or [desired, *(a + 2.0 for a in self.anchors)]
+        ordered = sorted(candidates, key=lambda c: (abs(c - desired), c))
+        chosen = next((t for t in ordered if self.free(t)), None)
+        if chosen is None:
+            unused = [t for t in ordered if t not in self.anchors and 0 <= t < self.duration]
+            chosen = unused[0] if unused else desired
+        self.anchors = sorted([*self.anchors, chosen])
+        return chosen
+
+
+def compile_routine(
+    routine: Routine, level: int | None = None, phrasebook: Phrasebook | None = None
+) -> CueScript:
+    """Compile `routine` at `level` (default: the routine's own) into a cue script."""
+    book = phrasebook or default_phrasebook()
+    if routine.phrases:
+        locations = getattr(routine, "phrase_locations", None)
+        book = book.with_overrides(routine.phrases, locations, routine.source)
+    chosen = routine.at_level(level)
+    steps = _Compiler(chosen, book.speaker()).compile()
+    return CueScript(
+        title=chosen.title,
+        steps=steps,
+        routine=chosen.name,
+        level=chosen.level,
+        description=chosen.description,
+    )
+
+
+__all__ = ["compile_routine"]

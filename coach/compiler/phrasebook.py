@@ -1,0 +1,326 @@
+"""The phrasebook: every sentence the compiler speaks, as named templates with variants.
+
+The default lives in coach/phrases/en.yaml. A user file (`--phrases FILE`) and a
+routine's `phrases:` mapping override it template by template. Unknown template
+names and unknown or missing placeholders are located errors.
+"""
+
+from __future__ import annotations
+
+import string
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from coach.errors import InputError, Problem
+
+# template -> (placeholders it accepts, placeholders every variant must use)
+TEMPLATES: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+
+
+def _template(name: str, allowed: str = "", required: str = "") -> None:
+    TEMPLATES[name] = (frozenset(allowed.split()), frozenset(required.split()))
+
+
+_template("intro_default", "title")
+_template("outro_default", "title")
+_template("section", "title", "title")
+_template("exercise_name", "name", "name")
+_template("plan_reps", "sets reps")
+_template("plan_reps_single", "reps")
+_template("plan_work", "sets duration")
+_template("plan_work_single", "duration")
+_template("plan_failure", "duration")
+_template("plan_sides", "sides")
+_template("plan_alternate", "side")
+_template("get_ready")
+_template("side_start", "side", "side")
+_template("countdown", "count", "count")
+_template("go")
+_template("rep_count", "count", "count")
+_template("rep_hold", "count", "count")
+_template("release")
+_template("alternate_rep", "count side", "side")
+_template("last_reps", "count", "count")
+_template("last_rep")
+_template("halfway")
+_template("last_seconds", "count", "count")
+_template("to_failure", "duration")
+_template("keep_going")
+_template("switch_sides", "side", "side")
+_template("rest", "duration seconds")
+_template("next_up", "name", "name")
+_template("next_set", "n total")
+_template("next_set_side", "n total side")
+_template("round", "n total")
+_template("next_round", "n total")
+_template("stop")
+_template("finish")
+_template("reminders")
+_template("default_sides")
+
+
+@dataclass(frozen=True)
+class Template:
+    """One named phrase: its variants and an optional short form."""
+
+    variants: tuple[str, ...]
+    short: str | None = None
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A filled-in phrase: the full text and, if the template has one, its short form."""
+
+    text: str
+    short: str | None = None
+
+
+def _placeholders(text: str) -> list[str]:
+    """The field names used in `text`; ValueError for malformed braces or format specs."""
+    names = []
+    for _literal, name, spec, conversion in string.Formatter().parse(text):
+        if name is None:
+            continue
+        if spec or conversion or not name.isidentifier():
+            raise ValueError(f"write placeholders as plain {{name}}, not {{{name}...}}")
+        names.append(name)
+    return names
+
+
+def check_text(name: str, text: str, *, short: bool = False) -> str | None:
+    """The problem with variant `text` of template `name`, or None if it is fine."""
+    allowed, required = TEMPLATES[name]
+    try:
+        used = _placeholders(text)
+    except ValueError as error:
+        return f"bad placeholder in {name!r}: {error} (write a literal brace as {{{{ or }}}})"
+    for field_name in used:
+        if field_name not in allowed:
+            accepted = ", ".join("{" + a + "}" for a in sorted(allowed)) or "none"
+            return f"unknown placeholder {{{field_name}}} in {name!r}; it accepts: {accepted}"
+    if not short:
+        missing = sorted(required - set(used))
+        if missing:
+            return f"{name!r} must say {{{missing[0]}}} in every variant"
+    if not text.strip():
+        return f"empty phrase in {name!r}"
+    return None
+
+
+def _unknown_template(name: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(TEMPLATES), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else "; `coach phrases` lists them all"
+    return f"unknown phrase template {name!r}{hint}"
+
+
+@dataclass
+class Phrasebook:
+    """Templates by name. `speaker()` gives a fresh, deterministic variant chooser."""
+
+    templates: dict[str, Template] = field(default_factory=dict)
+
+    def merged(self, other: Mapping[str, Template]) -> Phrasebook:
+        """A copy with `other`'s templates replacing these (a missing short form is kept)."""
+        result = dict(self.templates)
+        for name, template in other.items():
+            old = result.get(name)
+            short = template.short
+            if short is None and old is not None:
+                short = old.short
+            result[name] = Template(template.variants, short)
+        return Phrasebook(result)
+
+    def with_overrides(
+        self,
+        overrides: Mapping[str, tuple[str, ...]],
+        locations: Mapping[str, Any] | None = None,
+        source: str = "<routine>",
+    ) -> Phrasebook:
+        """Apply a routine's `phrases:` (template -> variants), checking each one."""
+        problems: list[Problem] = []
+        checked: dict[str, Template] = {}
+        for name, variants in overrides.items():
+            where = (locations or {}).get(name)
+            file = getattr(where, "file", source)
+            line = getattr(where, "line", 1)
+            column = getattr(where, "column", 1)
+            if name not in TEMPLATES:
+                problems.append(Problem(file, line, column, _unknown_template(name)))
+                continue
+            if not variants:
+                problems.append(Problem(file, line, column, f"{name!r} needs at least one phrase"))
+                continue
+            for text in variants:
+                message = check_text(name, text)
+                if message:
+                    problems.append(Problem(file, line, column, message))
+            checked[name] = Template(tuple(variants))
+        if problems:
+            raise InputError(problems)
+        return self.merged(checked)
+
+    def speaker(self) -> Speaker:
+        return Speaker(self)
+
+
+def _sentence(template: str, values: dict[str, str]) -> str:
+    """Fill `template` in; a phrase that opens with a placeholder still starts with a capital."""
+    text = template.format(**values)
+    return text[:1].upper() + text[1:]
+
+
+class Speaker:
+    """Fills templates in, choosing variants deterministically without mechanical repeats."""
+
+    def __init__(self, book: Phrasebook) -> None:
+        self.book = book
+        self._uses: dict[str, int] = {}
+        self._last: dict[str, int] = {}
+
+    def variants(self, name: str) -> tuple[str, ...]:
+        return self.book.templates[name].variants
+
+    def _choose(self, name: str, count: int) -> int:
+        use = self._uses.get(name, 0)
+        self._uses[name] = use + 1
+        if count == 1:
+            return 0
+        # A hash of (template, occurrence) looks random but is the same on every run; never
+        # the same variant twice in a row.
+        index = zlib.crc32(f"{name}#{use}".encode()) % count
+        if index == self._last.get(name):
+            index = (index + 1) % count
+        self._last[name] = index
+        return index
+
+    def phrase(self, name: str, /, **values: str) -> Phrase:
+        """The next variant of template `name` with `values` filled in."""
+        template = self.book.templates[name]
+        text = _sentence(template.variants[self._choose(name, len(template.variants))], values)
+        short = _sentence(template.short, values) if template.short else None
+        if short == text:
+            short = None
+        return Phrase(text, short)
+
+    def text(self, name: str, /, **values: str) -> str:
+        return self.phrase(name, **values).text
+
+
+# ---- reading phrasebook files ------------------------------------------------------------
+
+
+def _where(file: str, node: yaml.Node) -> tuple[str, int, int]:
+    return file, node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _strings(file: str, name: str, node: yaml.Node, problems: list[Problem]) -> tuple[str, ...]:
+    nodes = node.value if isinstance(node, yaml.SequenceNode) else [node]
+    if isinstance(node, yaml.SequenceNode) and not nodes:
+        problems.append(Problem(*_where(file, node), f"{name!r} needs at least one phrase"))
+    texts = []
+    for item in nodes:
+        if not isinstance(item, yaml.ScalarNode) or item.tag != "tag:yaml.org,2002:str":
+            problems.append(Problem(*_where(file, item), f"each phrase of {name!r} must be text"))
+            continue
+        message = check_text(name, item.value)
+        if message:
+            problems.append(Problem(*_where(file, item), message))
+        texts.append(item.value)
+    return tuple(texts)
+
+
+def parse_phrasebook(text: str, file: str) -> dict[str, Template]:
+    """Templates from phrasebook YAML `text`; InputError with FILE:LINE:COL problems."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise InputError(Problem(file, line, column, f"YAML syntax: {error.problem}")) from None
+    except yaml.YAMLError as error:
+        raise InputError(Problem(file, 1, 1, f"YAML: {error}")) from None
+    if root is None:
+        return {}
+    if not isinstance(root, yaml.MappingNode):
+        raise InputError(Problem(*_where(file, root), "a phrasebook is a mapping: name: phrases"))
+    problems: list[Problem] = []
+    found: dict[str, Template] = {}
+    for key, value in root.value:
+        name = key.value if isinstance(key, yaml.ScalarNode) else ""
+        if name not in TEMPLATES:
+            problems.append(Problem(*_where(file, key), _unknown_template(str(name))))
+            continue
+        if name in found:
+            problems.append(Problem(*_where(file, key), f"{name!r} is given twice"))
+            continue
+        short: str | None = None
+        if isinstance(value, yaml.MappingNode):
+            variants: tuple[str, ...] = ()
+            for k, v in value.value:
+                if k.value == "variants":
+                    variants = _strings(file, name, v, problems)
+                elif k.value == "short":
+                    if not isinstance(v, yaml.ScalarNode) or v.tag != "tag:yaml.org,2002:str":
+                        problems.append(Problem(*_where(file, v), "short: must be one phrase"))
+                        continue
+                    message = check_text(name, v.value, short=True)
+                    if message:
+                        problems.append(Problem(*_where(file, v), message))
+                    short = v.value
+                else:
+                    problems.append(
+                        Problem(*_where(file, k), f"unknown key {k.value!r}: use variants or short")
+                    )
+            if not variants:
+                problems.append(Problem(*_where(file, value), f"{name!r} needs variants:"))
+        else:
+            variants = _strings(file, name, value, problems)
+        found[name] = Template(variants, short)
+    if problems:
+        raise InputError(problems)
+    return found
+
+
+DEFAULT_NAME = "en.yaml"
+
+
+def default_text() -> str:
+    """The default phrasebook's YAML, comments included."""
+    return resources.files("coach.phrases").joinpath(DEFAULT_NAME).read_text(encoding="utf-8")
+
+
+_DEFAULT: Phrasebook | None = None
+
+
+def default_phrasebook() -> Phrasebook:
+    """The built-in phrasebook (parsed once)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Phrasebook(parse_phrasebook(default_text(), f"coach/phrases/{DEFAULT_NAME}"))
+        missing = sorted(set(TEMPLATES) - set(_DEFAULT.templates))
+        assert not missing, f"default phrasebook lacks {missing}"
+    return _DEFAULT
+
+
+def load_phrasebook(path: str | None = None) -> Phrasebook:
+    """The default phrasebook, with the templates of the file at `path` replacing its own."""
+    book = default_phrasebook()
+    if path is None:
+        return book
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as error:
+        raise InputError(f"{path}: cannot read the phrasebook ({error.strerror})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(Problem(path, 1, 1, "not UTF-8 text; save the file as UTF-8")) from None
+    return book.merged(parse_phrasebook(text, path))

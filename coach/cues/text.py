@@ -1,0 +1,427 @@
+"""The .cues text format: a cue script a person can read and edit.
+
+```
+coach-cues 1
+title "Home toning"
+routine "home-toning"
+level 1
+
+chapter "Squat"
+say name "Squat." gap=0.6
+window prepare 5.000 "get ready"
+  @0.000 p60 get_ready "Get ready." short="Ready."
+  @2.000 p100 countdown "three"
+window work 60.000 "Squat, set 1 of 2"
+  @0.000 p100 go "Go!"
+  @1.500 p80 count "one"
+  @0.000 tone 880 0.15
+```
+
+One step per line; a window's cues and tones follow it, indented, with their
+offset from the window's start. Texts are double-quoted with JSON escapes.
+Blank lines and lines starting with `#` are ignored. Reading is strict: every
+problem is reported as `FILE:LINE:COL: message` (InputError, exit 2).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from coach.cues.model import Chapter, Cue, CueScript, Say, Step, Tone, Window
+from coach.errors import InputError, Problem
+
+MAGIC = "coach-cues"
+VERSION = 1
+_KIND = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
+_NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\Z")
+_PRIORITY = re.compile(r"p(-?\d+)\Z")
+_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=")
+
+# ---- writing ---------------------------------------------------------------------------
+
+
+def _quote(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _time(x: float) -> str:
+    """Three decimals when that is exact (it is for compiled scripts), else the exact repr."""
+    fixed = f"{x:.3f}"
+    return fixed if float(fixed) == x else repr(float(x))
+
+
+def _plain(x: float) -> str:
+    if x == int(x) and abs(x) < 1e15:
+        return str(int(x))
+    return repr(float(x))
+
+
+def _check_kind(kind: str) -> str:
+    if not _KIND.match(kind):
+        raise ValueError(f"kind {kind!r} cannot be written: use letters, digits, _ . -")
+    return kind
+
+
+def format_cues(script: CueScript) -> str:
+    """The script as .cues text; `read_cues` of it gives back an equal script."""
+    lines = [f"{MAGIC} {VERSION}", f"title {_quote(script.title)}"]
+    if script.routine:
+        lines.append(f"routine {_quote(script.routine)}")
+    lines.append(f"level {script.level}")
+    if script.description:
+        lines.append(f"description {_quote(script.description)}")
+    for step in script.steps:
+        if isinstance(step, Chapter):
+            lines += ["", f"chapter {_quote(step.title)}"]
+        elif isinstance(step, Say):
+            kind = _check_kind(step.kind)
+            lines.append(f"say {kind} {_quote(step.text)} gap={_plain(step.gap)}")
+        else:
+            kind = _check_kind(step.kind)
+            lines.append(f"window {kind} {_time(step.duration)} {_quote(step.label)}")
+            for cue in step.cues:
+                line = (
+                    f"  @{_time(cue.at)} p{cue.priority} {_check_kind(cue.kind)} {_quote(cue.text)}"
+                )
+                if cue.short is not None:
+                    line += f" short={_quote(cue.short)}"
+                lines.append(line)
+            for tone in step.tones:
+                lines.append(
+                    f"  @{_time(tone.at)} tone {_plain(tone.frequency)} {_plain(tone.duration)}"
+                )
+    return "\n".join(lines) + "\n"
+
+
+# ---- reading ---------------------------------------------------------------------------
+
+
+@dataclass
+class _OpenWindow:
+    """A window being read: its cues and tones are collected from the indented lines."""
+
+    duration: float
+    kind: str
+    label: str
+    bad: bool = False
+    cues: list[Cue] = field(default_factory=list)
+    tones: list[Tone] = field(default_factory=list)
+
+    def step(self) -> Window:
+        return Window(self.duration, self.kind, self.label, tuple(self.cues), tuple(self.tones))
+
+
+@dataclass(frozen=True)
+class _Token:
+    column: int  # 1-based
+    value: str
+    quoted: bool = False
+    key: str | None = None  # for key=value tokens
+
+
+class _Reader:
+    def __init__(self, text: str, file: str) -> None:
+        self.text = text
+        self.file = file
+        self.problems: list[Problem] = []
+        self.line_number = 0
+
+    def problem(self, column: int, message: str) -> None:
+        self.problems.append(Problem(self.file, self.line_number, column, message))
+
+    def tokens(self, line: str) -> list[_Token] | None:
+        """Split a line into words, "quoted texts" and key=value pairs; None after a problem."""
+        tokens: list[_Token] = []
+        i, n = 0, len(line)
+        while i < n:
+            if line[i] in " \t":
+                i += 1
+                continue
+            start = i
+            key = None
+            match = _KEY.match(line, i)
+            if match:
+                key = match.group(1)
+                i = match.end()
+            if i < n and line[i] == '"':
+                close = _closing_quote(line, i + 1)
+                if close < 0:
+                    self.problem(i + 1, 'unterminated quote: end the text with "')
+                    return None
+                try:
+                    value = json.loads(line[i : close + 1])
+                except json.JSONDecodeError as error:
+                    self.problem(i + error.pos + 1, f"bad text: {error.msg} (escape with \\)")
+                    return None
+                i = close + 1
+                if i < n and line[i] not in " \t":
+                    self.problem(i + 1, "put a space after the closing quote")
+                    return None
+                tokens.append(_Token(start + 1, value, quoted=True, key=key))
+                continue
+            while i < n and line[i] not in " \t":
+                if line[i] == '"':
+                    self.problem(i + 1, "a quote must open a text: put a space before it")
+                    return None
+                i += 1
+            tokens.append(_Token(start + 1, line[match.end() if match else start : i], key=key))
+        return tokens
+
+    def number(self, token: _Token, what: str, *, positive: bool = False) -> float | None:
+        if token.quoted or not _NUMBER.match(token.value):
+            self.problem(token.column, f"{what} must be a number of seconds, not {token.value!r}")
+            return None
+        value = float(token.value)
+        if not math.isfinite(value) or value < 0 or (positive and value == 0):
+            need = "greater than 0" if positive else "0 or more"
+            self.problem(token.column, f"{what} must be {need}, not {token.value}")
+            return None
+        return value
+
+    def text_token(self, tokens: list[_Token], index: int, what: str, end: int) -> str | None:
+        if index >= len(tokens) or not tokens[index].quoted or tokens[index].key:
+            column = tokens[index].column if index < len(tokens) else end
+            self.problem(column, f'expected {what} in double quotes, e.g. "Squat."')
+            return None
+        return tokens[index].value
+
+    def kind(self, tokens: list[_Token], index: int, end: int) -> str | None:
+        if index >= len(tokens) or tokens[index].quoted or tokens[index].key:
+            column = tokens[index].column if index < len(tokens) else end
+            self.problem(column, "expected a kind (a word such as name, count, rest)")
+            return None
+        if not _KIND.match(tokens[index].value):
+            self.problem(
+                tokens[index].column, f"bad kind {tokens[index].value!r}: use letters, digits, _"
+            )
+            return None
+        return tokens[index].value
+
+    def extra(self, tokens: list[_Token], start: int) -> None:
+        if start < len(tokens):
+            self.problem(
+                tokens[start].column, f"unexpected {tokens[start].value!r} at the end of the line"
+            )
+
+    def read(self) -> CueScript:
+        header: dict[str, str | int] = {}
+        steps: list[Step] = []
+        window: _OpenWindow | None = None
+        seen_magic = False
+        text = self.text.split("\n")
+
+        def close_window() -> None:
+            nonlocal window
+            if window is not None and not window.bad:
+                steps.append(window.step())
+            window = None
+
+        for self.line_number, raw in enumerate(text, start=1):
+            line = raw.rstrip("\r")
+            stripped = line.strip()
+            if not stripped or stripped.startswith("#"):
+                continue
+            indent = len(line) - len(line.lstrip(" \t"))
+            tokens = self.tokens(line)
+            if not tokens:
+                continue
+            end = len(line) + 1
+            head = tokens[0]
+            if not seen_magic:
+                if head.value != MAGIC or head.quoted or len(tokens) != 2:
+                    self.problem(
+                        head.column, f"a cue script starts with the line '{MAGIC} {VERSION}'"
+                    )
+                    break
+                if tokens[1].value != str(VERSION):
+                    self.problem(
+                        tokens[1].column,
+                        f"unsupported version {tokens[1].value!r}; this coach reads {VERSION}",
+                    )
+                    break
+                seen_magic = True
+                continue
+            if indent:
+                if window is None:
+                    self.problem(1, "an indented cue must follow a 'window' line")
+                    continue
+                self.window_line(tokens, window, end)
+                continue
+            close_window()
+            if head.quoted or head.key:
+                self.problem(
+                    head.column, "a line starts with a word: chapter, say, window, title..."
+                )
+                continue
+            word = head.value
+            if word in ("title", "routine", "description"):
+                if not steps and word not in header:
+                    value = self.text_token(tokens, 1, f"the {word}", end)
+                    if value is not None:
+                        header[word] = value
+                    self.extra(tokens, 2)
+                else:
+                    self.problem(
+                        head.column, f"'{word}' belongs in the header, once, before the first step"
+                    )
+            elif word == "level":
+                if steps or word in header:
+                    self.problem(
+                        head.column, "'level' belongs in the header, once, before the first step"
+                    )
+                elif (
+                    len(tokens) < 2
+                    or not tokens[1].value.isdigit()
+                    or tokens[1].quoted
+                    or int(tokens[1].value) < 1
+                ):
+                    column = tokens[1].column if len(tokens) > 1 else end
+                    self.problem(column, "level must be a whole number, 1 or more")
+                else:
+                    header["level"] = int(tokens[1].value)
+                    self.extra(tokens, 2)
+            elif word == "chapter":
+                title = self.text_token(tokens, 1, "the chapter title", end)
+                if title is not None:
+                    steps.append(Chapter(title))
+                self.extra(tokens, 2)
+            elif word == "say":
+                self.say_line(tokens, steps, end)
+            elif word == "window":
+                window = self.open_window(tokens, end)
+            else:
+                self.problem(head.column, f"unknown line {word!r}: expected chapter, say or window")
+        close_window()
+        if not seen_magic and not self.problems:
+            self.line_number = 1
+            self.problem(1, f"empty cue script: it starts with the line '{MAGIC} {VERSION}'")
+        if "title" not in header and not self.problems:
+            self.line_number = 2
+            self.problem(1, 'the header needs a title line, e.g. title "Home toning"')
+        if self.problems:
+            raise InputError(self.problems)
+        return CueScript(
+            title=str(header["title"]),
+            steps=steps,
+            routine=str(header.get("routine", "")),
+            level=int(header.get("level", 1)),
+            description=str(header.get("description", "")),
+        )
+
+    def say_line(self, tokens: list[_Token], steps: list[Step], end: int) -> None:
+        kind = self.kind(tokens, 1, end)
+        text = self.text_token(tokens, 2, "the text to say", end)
+        gap = 0.4
+        for token in tokens[3:]:
+            if token.key == "gap":
+                value = self.number(token, "gap")
+                gap = gap if value is None else value
+            else:
+                self.problem(
+                    token.column, f"unexpected {token.value!r}: a say line takes only gap=SECONDS"
+                )
+        if text is not None and not text.strip():
+            self.problem(tokens[2].column, "empty text: write what to say, or delete the line")
+        elif kind is not None and text is not None:
+            steps.append(Say(text, kind, gap))
+
+    def open_window(self, tokens: list[_Token], end: int) -> _OpenWindow:
+        kind = self.kind(tokens, 1, end)
+        if len(tokens) < 3:
+            self.problem(
+                end, 'a window needs a kind, a duration and a label: window work 30 "Squat"'
+            )
+            return _OpenWindow(math.inf, "", "", bad=True)
+        duration = self.number(tokens[2], "the window's duration")
+        label = self.text_token(tokens, 3, "the window's label", end)
+        self.extra(tokens, 4)
+        bad = kind is None or duration is None or label is None
+        return _OpenWindow(math.inf if duration is None else duration, kind or "", label or "", bad)
+
+    def window_line(self, tokens: list[_Token], window: _OpenWindow, end: int) -> None:
+        head = tokens[0]
+        if head.quoted or not head.value.startswith("@"):
+            self.problem(
+                head.column, 'a cue line starts with @SECONDS, e.g. @1.500 p80 count "one"'
+            )
+            return
+        at = self.number(_Token(head.column + 1, head.value[1:]), "the offset")
+        if at is None:
+            return
+        duration = window.duration
+        if at >= duration and not math.isinf(duration):
+            self.problem(
+                head.column,
+                f"@{head.value[1:]} is beyond the end of its window ({_time(duration)} s long);"
+                " move it earlier or lengthen the window",
+            )
+            return
+        if len(tokens) > 1 and tokens[1].value == "tone" and not tokens[1].quoted:
+            if len(tokens) != 4:
+                self.problem(tokens[1].column, "a tone line is: @SECONDS tone FREQUENCY SECONDS")
+                return
+            frequency = self.number(tokens[2], "the tone's frequency", positive=True)
+            length = self.number(tokens[3], "the tone's length", positive=True)
+            if frequency is not None and length is not None:
+                window.tones.append(Tone(at, length, frequency))
+            return
+        if len(tokens) < 2 or tokens[1].quoted or not _PRIORITY.match(tokens[1].value):
+            column = tokens[1].column if len(tokens) > 1 else end
+            self.problem(column, "expected a priority such as p80 (or 'tone')")
+            return
+        priority = int(tokens[1].value[1:])
+        kind = self.kind(tokens, 2, end)
+        text = self.text_token(tokens, 3, "the text to say", end)
+        short: str | None = None
+        for token in tokens[4:]:
+            if token.key == "short" and token.quoted:
+                short = token.value
+            else:
+                self.problem(
+                    token.column, f'unexpected {token.value!r}: a cue takes only short="..."'
+                )
+        if text is not None and not text.strip():
+            self.problem(tokens[3].column, "empty text: write what to say, or delete the line")
+        elif kind is not None and text is not None:
+            window.cues.append(Cue(at, text, kind, priority, short))
+
+
+def _closing_quote(line: str, i: int) -> int:
+    """Index of the quote that ends a text starting at `i`, or -1."""
+    while i < len(line):
+        if line[i] == "\\":
+            i += 2
+        elif line[i] == '"':
+            return i
+        else:
+            i += 1
+    return -1
+
+
+def parse_cues(text: str, file: str = "<cues>") -> CueScript:
+    """A cue script from .cues `text`; InputError with located problems."""
+    return _Reader(text, file).read()
+
+
+def read_cues(path: str | Path) -> CueScript:
+    """Read a .cues file."""
+    file = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as error:
+        raise InputError(f"{file}: cannot read the cue script ({error.strerror})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise InputError(
+            Problem(file, line, column, "not UTF-8 text; save the file as UTF-8")
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return parse_cues(text, file)

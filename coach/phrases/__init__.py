@@ -1,0 +1,1 @@
+"""Phrasebooks shipped with coach (YAML data)."""

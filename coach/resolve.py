@@ -1,0 +1,229 @@
+"""Resolve a cue script against a voice: every clip measured and placed, in samples.
+
+- A `Say` starts where the previous step ended and lasts its clip plus its gap.
+- A `Window` lasts exactly round(duration x rate) samples; each window starts at
+  the running integer sample count, so nothing drifts over a long session.
+- Anchored cues start at their offset. When a clip would overlap another cue or
+  run past the end of its window, cues are settled by priority (highest first;
+  at equal priority the earlier one): the later-placed cue takes its short form
+  if that fits at its anchor, else moves to the nearest free moment within
+  `MAX_SHIFT[priority]` seconds (timing cues - counts, countdowns - never move),
+  else is dropped. Speech is never overlapped and never cut.
+- Every decision is a warning naming the chapter, the time and the text.
+
+`iter_chapters` does this one chapter at a time (asking the voice to prepare
+that chapter's texts first), so a live player can start before the rest exists.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from coach.cues.model import (
+    PRIORITY_COUNT,
+    PRIORITY_FORM,
+    PRIORITY_INFO,
+    Chapter,
+    Cue,
+    CueScript,
+    Say,
+    Step,
+    Window,
+)
+from coach.speech.base import SAMPLE_RATE
+from coach.speech.voice import Voice
+from coach.timeline import ChapterSpan, TimedCue, TimedTone, Timeline
+
+GUARD = 0.1  # seconds of silence kept between two cues in a window
+
+
+def max_shift(priority: int) -> float:
+    """How far (seconds) a cue of `priority` may move from its anchor to find room."""
+    if priority >= PRIORITY_COUNT:
+        return 0.0  # counts, countdowns, "go": on the beat or not at all
+    if priority >= PRIORITY_INFO:
+        return 2.0
+    if priority >= PRIORITY_FORM:
+        return 4.0
+    return 8.0
+
+
+@dataclass
+class ResolvedChapter:
+    """One chapter placed on the session's sample clock."""
+
+    index: int
+    span: ChapterSpan
+    cues: list[TimedCue] = field(default_factory=list)
+    tones: list[TimedTone] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def clock(samples: int, rate: int = SAMPLE_RATE) -> str:
+    """A position as m:ss.s for warnings."""
+    tenths = round(samples * 10 / rate)
+    minutes, rest = divmod(tenths, 600)
+    return f"{minutes}:{rest // 10:02d}.{rest % 10}"
+
+
+def _group(script: CueScript) -> list[tuple[str, list[Step]]]:
+    """Steps split into chapters; steps before the first chapter get one named after the script."""
+    groups: list[tuple[str, list[Step]]] = []
+    for step in script.steps:
+        if isinstance(step, Chapter):
+            groups.append((step.title, []))
+        else:
+            if not groups:
+                groups.append((script.title or "Start", []))
+            groups[-1][1].append(step)
+    return groups
+
+
+def chapter_texts(steps: list[Step]) -> list[str]:
+    """Every text a chapter may speak (short forms included), for Voice.prepare."""
+    texts: list[str] = []
+    for step in steps:
+        if isinstance(step, Say):
+            texts.append(step.text)
+        elif isinstance(step, Window):
+            for cue in step.cues:
+                texts.append(cue.text)
+                if cue.short:
+                    texts.append(cue.short)
+    return list(dict.fromkeys(texts))
+
+
+class _Placer:
+    """Occupied stretches of one window, as sorted (start, end) pairs in window samples."""
+
+    def __init__(self, length: int, guard: int) -> None:
+        self.length = length
+        self.guard = guard
+        self.spans: list[tuple[int, int, str]] = []
+
+    def clash(self, start: int, frames: int) -> str | None:
+        """Why [start, start+frames) cannot be used (the blocking cue's text), or None."""
+        if start < 0:
+            return "the start of its window"
+        if start + frames > self.length:
+            return "the end of its window"
+        for s, e, text in self.spans:
+            if start < e + self.guard and s < start + frames + self.guard:
+                return f'"{text}"'
+        return None
+
+    def take(self, start: int, frames: int, text: str) -> None:
+        bisect.insort(self.spans, (start, start + frames, text))
+
+    def nearest(self, anchor: int, frames: int, reach: int) -> int | None:
+        """The free start nearest `anchor` within `reach` samples, or None."""
+        candidates = {anchor - reach, anchor + reach, 0, self.length - frames}
+        for s, e, _ in self.spans:
+            candidates.add(e + self.guard)
+            candidates.add(s - self.guard - frames)
+        best: int | None = None
+        for start in sorted(candidates, key=lambda c: (abs(c - anchor), c)):
+            if abs(start - anchor) <= reach and self.clash(start, frames) is None:
+                best = start
+                break
+        return best
+
+
+class _Resolver:
+    def __init__(self, voice: Voice, rate: int) -> None:
+        self.voice = voice
+        self.rate = rate
+        self.guard = round(GUARD * rate)
+
+    def samples(self, seconds: float) -> int:
+        return round(seconds * self.rate)
+
+    def window(self, window: Window, start: int, chapter: ResolvedChapter, title: str) -> int:
+        length = self.samples(window.duration)
+        placer = _Placer(length, self.guard)
+        order = sorted(
+            range(len(window.cues)), key=lambda i: (-window.cues[i].priority, window.cues[i].at, i)
+        )
+        placed: list[TimedCue] = []
+        for i in order:
+            cue = window.cues[i]
+            timed = self.place(cue, placer, start, chapter, title)
+            if timed is not None:
+                placed.append(timed)
+        placed.sort(key=lambda c: c.start)
+        chapter.cues.extend(placed)
+        for tone in window.tones:
+            chapter.tones.append(
+                TimedTone(
+                    start + self.samples(tone.at), self.samples(tone.duration), tone.frequency
+                )
+            )
+        return start + length
+
+    def place(
+        self, cue: Cue, placer: _Placer, start: int, chapter: ResolvedChapter, title: str
+    ) -> TimedCue | None:
+        anchor = self.samples(cue.at)
+        where = f"{title} @ {clock(start + anchor, self.rate)}"
+        full = self.voice.clip(cue.text)
+        blocked = placer.clash(anchor, full.frames)
+        if blocked is None:
+            placer.take(anchor, full.frames, cue.text)
+            return TimedCue(start + anchor, cue.text, cue.kind, chapter.index, full)
+        short = self.voice.clip(cue.short) if cue.short else None
+        if cue.short and short is not None and placer.clash(anchor, short.frames) is None:
+            chapter.warnings.append(
+                f'{where}: "{cue.text}" would run into {blocked}; said "{cue.short}" instead'
+            )
+            placer.take(anchor, short.frames, cue.short)
+            return TimedCue(start + anchor, cue.short, cue.kind, chapter.index, short)
+        reach = self.samples(max_shift(cue.priority))
+        if reach:
+            options = [(cue.text, full)] + ([(cue.short, short)] if cue.short and short else [])
+            for text, clip in options:
+                moved = placer.nearest(anchor, clip.frames, reach)
+                if moved is not None:
+                    shift = (moved - anchor) / self.rate
+                    said = "" if text == cue.text else f' as "{text}"'
+                    chapter.warnings.append(
+                        f'{where}: "{cue.text}" would run into {blocked};'
+                        f" moved {shift:+.1f} s{said}"
+                    )
+                    placer.take(moved, clip.frames, text)
+                    return TimedCue(start + moved, text, cue.kind, chapter.index, clip)
+        chapter.warnings.append(f'{where}: "{cue.text}" would run into {blocked}; dropped')
+        return None
+
+
+def iter_chapters(script: CueScript, voice: Voice) -> Iterator[ResolvedChapter]:
+    """Resolve `script` chapter by chapter, in order, on one absolute sample clock."""
+    resolver = _Resolver(voice, SAMPLE_RATE)
+    position = 0
+    for index, (title, steps) in enumerate(_group(script)):
+        voice.prepare(chapter_texts(steps))
+        chapter = ResolvedChapter(index, ChapterSpan(title, position, position))
+        for step in steps:
+            if isinstance(step, Say):
+                clip = voice.clip(step.text)
+                chapter.cues.append(TimedCue(position, step.text, step.kind, index, clip))
+                position += clip.frames + resolver.samples(step.gap)
+            elif isinstance(step, Window):
+                position = resolver.window(step, position, chapter, title)
+        chapter.tones.sort(key=lambda t: t.start)
+        chapter.span = ChapterSpan(title, chapter.span.start, position)
+        yield chapter
+
+
+def resolve(script: CueScript, voice: Voice) -> Timeline:
+    """The whole script placed against `voice`: a Timeline with its fit warnings."""
+    timeline = Timeline(length=0, title=script.title, routine=script.routine)
+    for chapter in iter_chapters(script, voice):
+        timeline.cues.extend(chapter.cues)
+        timeline.tones.extend(chapter.tones)
+        timeline.chapters.append(chapter.span)
+        timeline.warnings.extend(chapter.warnings)
+        timeline.length = chapter.span.end
+    timeline.tones.sort(key=lambda t: t.start)
+    return timeline
