@@ -1,0 +1,155 @@
+"""Loudness planning and the streaming MP3 encode.
+
+The whole session is planned before a sample is encoded: its integrated loudness
+is computed from the timeline (see `loudness`), one linear gain brings it to
+TARGET_LUFS, and any clip whose peaks that gain would push over the ceiling is
+limited on its own, once (a smooth look-ahead gain that touches only the peaks,
+so onsets stay where they are). Then blocks are mixed and piped into ffmpeg,
+never holding more than one block of the session.
+
+Output stays at the timeline's 22.05 kHz: every clip is made at that rate, so
+resampling to 44.1 kHz would add nothing audible to speech, double the encoder's
+work and move samples through a filter; MPEG-2 Layer III at 22.05 kHz plays on
+every phone and car stereo.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from coach.errors import CoachError
+from coach.render.ffmpeg import start_encoder
+from coach.render.loudness import timeline_energy, to_lufs
+from coach.render.music import DuckEnvelope, MusicInfo, SessionMixer, analyse_music
+from coach.speech.base import Clip, Samples
+from coach.timeline import Timeline
+
+TARGET_LUFS = -16.0
+CEILING_DBFS = -1.0
+BED_LEVEL_LU = -8.0  # the bed's own loudness relative to the voice, before ducking
+MAX_GAIN_DB = 30.0  # never amplify a near-silent session into noise
+# libmp3lame in constant-bitrate mode scales its input by 0.95 (-0.45 dB, measured at every
+# bitrate, level and frequency); the plan makes up for it so the decoded file meets the target.
+ENCODER_SCALE = 0.95
+BLOCK_FRAMES = 32768
+LIMIT_WINDOW_SECONDS = 0.005
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class MixPlan:
+    """Gains decided before encoding, and the (peak-limited) timeline to play."""
+
+    timeline: Timeline
+    voice_gain: float
+    music: MusicInfo | None
+    music_gain: float
+    loudness: float  # LUFS of the plan, as predicted
+    envelope: DuckEnvelope
+
+    def mixer(self) -> SessionMixer:
+        """A fresh mixer for this plan (one per track: each owns its bed decoder)."""
+        return SessionMixer(
+            self.timeline, self.voice_gain, self.music, self.music_gain, self.envelope
+        )
+
+
+def plan_mix(timeline: Timeline, music: Path | None = None, target: float = TARGET_LUFS) -> MixPlan:
+    """Measure the session and choose the gains that bring it to `target` LUFS."""
+    rate = timeline.sample_rate
+    envelope = DuckEnvelope.for_timeline(timeline)
+    binned = timeline_energy(timeline)
+    voice_lufs = binned.loudness()
+    info = analyse_music(music, rate) if music is not None else None
+    music_gain = 0.0
+    if info is not None and info.power > 0:
+        reference = voice_lufs if math.isfinite(voice_lufs) else target
+        music_gain = 10 ** ((reference + BED_LEVEL_LU - to_lufs(info.power)) / 20)
+        step = binned.bin // 10
+        for first in range(0, binned.energy.shape[0], 4096):
+            bins = np.arange(first, min(first + 4096, binned.energy.shape[0]))
+            points = (bins[:, None] * binned.bin + np.arange(0, binned.bin, step)).astype(np.int64)
+            cover = envelope.coverage(points.ravel()).reshape(points.shape)
+            duck = (10.0 ** (-envelope.depth_db * cover / 10.0)).mean(axis=1)
+            binned.add_power(np.concatenate((np.zeros(first), info.power * music_gain**2 * duck)))
+    loudness = binned.loudness()
+    if not math.isfinite(loudness):
+        gain = 1.0
+    else:
+        gain = 10 ** (min(MAX_GAIN_DB, target - loudness) / 20) / ENCODER_SCALE
+    limited = limit_timeline(timeline, gain)
+    return MixPlan(limited, gain, info, music_gain * gain, loudness, envelope)
+
+
+def limit_timeline(timeline: Timeline, gain: float) -> Timeline:
+    """`timeline` with every clip that `gain` would push over the ceiling limited."""
+    ceiling = 32767 * 10 ** (CEILING_DBFS / 20) / gain
+    window = max(1, int(LIMIT_WINDOW_SECONDS * timeline.sample_rate))
+    done: dict[int, Clip] = {}
+    cues = []
+    for cue in timeline.cues:
+        key = id(cue.clip.samples)
+        if key not in done:
+            done[key] = _limit_clip(cue.clip, ceiling, window)
+        cues.append(cue if done[key] is cue.clip else replace(cue, clip=done[key]))
+    return replace(timeline, cues=cues)
+
+
+def _limit_clip(clip: Clip, ceiling: float, window: int) -> Clip:
+    samples = clip.samples.astype(np.float64)
+    peak = float(np.abs(samples).max(initial=0.0))
+    if peak <= ceiling:
+        return clip
+    need = np.minimum(1.0, ceiling / np.maximum(np.abs(samples), 1.0))
+    # A minimum over +-window then a mean over +-window/2 never exceeds `need` at any sample,
+    # and changes smoothly over a few milliseconds (no clicks, no moved onsets).
+    padded = np.pad(need, window, constant_values=1.0)
+    floor = sliding_window_view(padded, 2 * window + 1).min(axis=1)
+    half = window // 2
+    kernel = np.ones(2 * half + 1) / (2 * half + 1)
+    smooth = np.convolve(np.pad(floor, half, mode="edge"), kernel, mode="valid")
+    limited = np.clip(np.rint(samples * smooth), -32768, 32767).astype(np.int16)
+    return Clip(limited, clip.sample_rate)
+
+
+class Cancelled(CoachError):
+    """Raised inside an encode when another part of the render failed or was interrupted."""
+
+
+def encode_span(
+    plan: MixPlan,
+    path: Path,
+    start: int,
+    stop: int,
+    bitrate: str,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> None:
+    """Encode samples [start, stop) of the planned mix as an MP3 at `path`."""
+    mixer = plan.mixer()
+    encoder = start_encoder(path, plan.timeline.sample_rate, bitrate)
+    try:
+        for block in mixer.blocks(BLOCK_FRAMES, start, stop):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("render cancelled")
+            data: Samples = block.astype("<i2", copy=False)
+            try:
+                encoder.stdin.write(data.tobytes())
+            except BrokenPipeError:
+                break  # ffmpeg died: finish() reports why
+            if progress is not None:
+                progress(block.shape[0])
+        encoder.finish(f"encoding {path.name}")
+    except BaseException:
+        encoder.kill()
+        raise
+    finally:
+        mixer.close()

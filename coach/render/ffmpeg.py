@@ -1,0 +1,131 @@
+"""Finding ffmpeg and running it as an encoder or decoder of raw PCM.
+
+The system's ffmpeg is preferred; the one bundled in the imageio-ffmpeg wheel is
+the fallback, so `pip install` alone is enough on a bare machine.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import subprocess
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import IO
+
+from coach.errors import CoachError
+
+INSTALL_HINT = "install it with `sudo apt install ffmpeg` (or `pip install imageio-ffmpeg`)"
+
+
+@lru_cache(maxsize=1)
+def find_ffmpeg() -> str:
+    """Path of an ffmpeg executable: the system's, else imageio-ffmpeg's."""
+    found = shutil.which("ffmpeg")
+    if found:
+        return found
+    try:
+        import imageio_ffmpeg
+
+        exe: str = imageio_ffmpeg.get_ffmpeg_exe()
+    except Exception as error:
+        raise CoachError(f"ffmpeg was not found: {INSTALL_HINT}") from error
+    return exe
+
+
+class FFmpeg:
+    """One ffmpeg process; stderr goes to a temporary file so it can never block."""
+
+    def __init__(self, args: list[str], stdin: bool = False, stdout: bool = False) -> None:
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in finish/kill)
+        try:
+            self.process = subprocess.Popen(
+                [find_ffmpeg(), "-hide_banner", "-nostats", "-v", "error", *args],
+                stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+                stdout=subprocess.PIPE if stdout else subprocess.DEVNULL,
+                stderr=self._stderr,
+            )
+        except OSError as error:
+            self._stderr.close()
+            raise CoachError(f"could not start ffmpeg: {error}") from error
+
+    @property
+    def stdin(self) -> IO[bytes]:
+        assert self.process.stdin is not None
+        return self.process.stdin
+
+    @property
+    def stdout(self) -> IO[bytes]:
+        assert self.process.stdout is not None
+        return self.process.stdout
+
+    def errors(self) -> str:
+        """The last lines ffmpeg wrote on stderr."""
+        self._stderr.seek(0)
+        text = self._stderr.read().decode("utf-8", "replace").strip()
+        return "\n".join(text.splitlines()[-5:])
+
+    def finish(self, what: str) -> None:
+        """Close stdin, wait, and raise CoachError if ffmpeg failed."""
+        if self.process.stdin is not None and not self.process.stdin.closed:
+            with contextlib.suppress(BrokenPipeError):
+                self.process.stdin.close()
+        code = self.process.wait()
+        message = self.errors()
+        self.close()
+        if code != 0:
+            raise CoachError(f"ffmpeg failed while {what} (exit {code}): {message or 'no output'}")
+
+    def kill(self) -> None:
+        """Stop the process at once (on failure or interruption)."""
+        if self.process.poll() is None:
+            self.process.kill()
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+        self.process.wait()
+        self.close()
+
+    def close(self) -> None:
+        self._stderr.close()
+
+
+def pcm_args(sample_rate: int) -> list[str]:
+    """ffmpeg options describing raw mono signed 16-bit little-endian PCM."""
+    return ["-f", "s16le", "-ar", str(sample_rate), "-ac", "1"]
+
+
+def start_encoder(path: Path, sample_rate: int, bitrate: str) -> FFmpeg:
+    """An ffmpeg that reads PCM on stdin and writes an MP3 (with its gapless header) to `path`."""
+    return FFmpeg(
+        [
+            *pcm_args(sample_rate),
+            "-i",
+            "pipe:0",
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            bitrate,
+            # Tags are written afterwards with mutagen; the Xing/LAME header stays.
+            "-id3v2_version",
+            "0",
+            "-write_id3v1",
+            "0",
+            "-f",
+            "mp3",
+            "-y",
+            str(path),
+        ],
+        stdin=True,
+    )
+
+
+def start_decoder(path: Path, sample_rate: int, offset: float = 0.0) -> FFmpeg:
+    """An ffmpeg that decodes any audio file to mono PCM at `sample_rate` on stdout."""
+    seek = ["-ss", f"{offset:.6f}"] if offset > 0 else []
+    return FFmpeg(
+        [*seek, "-i", str(path), "-vn", *pcm_args(sample_rate), "pipe:1"],
+        stdout=True,
+    )

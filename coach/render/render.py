@@ -1,0 +1,302 @@
+"""Render a Timeline to MP3 files with tags, chapters and sidecars, atomically.
+
+    render_timeline(timeline, "output/")  # output/<slug>.mp3, .lrc, .timeline.json
+    render_timeline(timeline, "output/", split="exercise")  # output/<slug>/NN-<chapter>.mp3, .m3u8
+
+Every file is written under a hidden temporary name in its final folder and
+renamed only when the whole render has succeeded; a failure or Ctrl-C removes
+the temporaries (and any folder the render created), so no partial file ever
+sits under a final name and nothing else in the folder is touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import re
+import secrets
+import threading
+from collections.abc import Callable
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from coach.errors import CoachError, InputError
+from coach.render.encode import MixPlan, encode_span, plan_mix
+from coach.render.ffmpeg import find_ffmpeg
+from coach.render.names import slugify
+from coach.render.sidecars import (
+    PlaylistEntry,
+    SideChapter,
+    SideCue,
+    TrackInfo,
+    lrc_text,
+    m3u8_text,
+    timeline_json,
+)
+from coach.render.tags import ChapterMark, TrackTags, make_cover, write_tags
+from coach.timeline import Timeline
+
+SPLITS = ("session", "exercise")
+DEFAULT_BITRATE = "96k"
+_BITRATE = re.compile(r"^(\d{2,3})k?$")
+MP3_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)  # MPEG-2 Layer III at 22.05 kHz
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Track:
+    """One output file: samples [start, end) of the session."""
+
+    number: int
+    total: int
+    title: str
+    start: int
+    end: int
+    mp3: Path
+    chapters: tuple[int, ...]  # indices into timeline.chapters that this file marks
+
+
+@dataclass
+class RenderResult:
+    """What a render produced."""
+
+    files: list[Path] = field(default_factory=list)
+    tracks: list[Path] = field(default_factory=list)
+    loudness: float = 0.0  # predicted integrated loudness before the gain, LUFS
+    gain_db: float = 0.0
+
+
+def parse_bitrate(text: str | int) -> str:
+    """'96k', '96' or 96 -> '96k'; InputError for anything an MP3 at 22.05 kHz cannot use."""
+    match = _BITRATE.match(str(text).strip().lower())
+    value = int(match.group(1)) if match else -1
+    if value not in MP3_BITRATES:
+        allowed = ", ".join(f"{rate}k" for rate in MP3_BITRATES)
+        raise InputError(f"--bitrate {text}: choose one of {allowed}")
+    return f"{value}k"
+
+
+class Staging:
+    """Temporary files beside their final names, renamed together on success."""
+
+    def __init__(self) -> None:
+        self.pending: list[tuple[Path, Path]] = []
+        self.created_dirs: list[Path] = []
+        self._token = secrets.token_hex(4)
+
+    def make_dir(self, path: Path) -> None:
+        missing = []
+        probe = path
+        while not probe.exists():
+            missing.append(probe)
+            probe = probe.parent
+        for folder in reversed(missing):
+            folder.mkdir()
+            self.created_dirs.append(folder)
+        if not path.is_dir():
+            raise CoachError(f"{path} exists and is not a folder")
+
+    def temp_for(self, final: Path) -> Path:
+        temp = final.with_name(f".{final.name}.{self._token}.part")
+        self.pending.append((temp, final))
+        return temp
+
+    def write_text(self, final: Path, text: str) -> None:
+        self.temp_for(final).write_text(text, encoding="utf-8")
+
+    def commit(self) -> list[Path]:
+        for _, final in self.pending:
+            if final.is_dir():
+                raise CoachError(f"cannot write {final}: a folder has that name")
+        done = []
+        for temp, final in self.pending:
+            os.replace(temp, final)
+            done.append(final)
+        self.pending = []
+        return done
+
+    def abort(self) -> None:
+        for temp, _ in self.pending:
+            with contextlib.suppress(OSError):
+                temp.unlink(missing_ok=True)
+        self.pending = []
+        for folder in reversed(self.created_dirs):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+
+
+def session_slug(timeline: Timeline) -> str:
+    return slugify(timeline.routine or timeline.title, fallback="session")
+
+
+def album_title(timeline: Timeline) -> str:
+    return timeline.title or timeline.routine or "coach session"
+
+
+def plan_tracks(timeline: Timeline, out_dir: Path, split: str) -> list[Track]:
+    """The files a render of `timeline` writes, in order."""
+    slug = session_slug(timeline)
+    album = album_title(timeline)
+    if split == "session":
+        chapters = tuple(range(len(timeline.chapters)))
+        return [Track(1, 1, album, 0, timeline.length, out_dir / f"{slug}.mp3", chapters)]
+    spans = timeline.chapters
+    if not spans:
+        return [Track(1, 1, album, 0, timeline.length, out_dir / slug / f"01-{slug}.mp3", ())]
+    total = len(spans)
+    width = max(2, len(str(total)))
+    tracks = []
+    for index, chapter in enumerate(spans):
+        start = 0 if index == 0 else chapter.start
+        end = spans[index + 1].start if index + 1 < total else timeline.length
+        name = f"{index + 1:0{width}d}-{slugify(chapter.title, fallback='chapter')}.mp3"
+        tracks.append(
+            Track(index + 1, total, chapter.title, start, end, out_dir / slug / name, (index,))
+        )
+    return tracks
+
+
+def track_info(timeline: Timeline, track: Track) -> TrackInfo:
+    """The cues and chapters of one track, in samples from the track's start."""
+    session = track.total == 1 and track.start == 0 and track.end == timeline.length
+    cues = []
+    for cue in timeline.cues:
+        if track.start <= cue.start < track.end:
+            chapter = cue.chapter if session else 0
+            end = min(cue.end, track.end)
+            cues.append(
+                SideCue(cue.start - track.start, end - track.start, cue.text, cue.kind, chapter)
+            )
+    chapters = []
+    for index in track.chapters:
+        span = timeline.chapters[index]
+        start = max(span.start, track.start) - track.start
+        end = min(span.end, track.end) - track.start
+        if not session:
+            start, end = 0, track.end - track.start
+        chapters.append(SideChapter(span.title, start, end))
+    return TrackInfo(
+        title=track.title,
+        album=album_title(timeline),
+        frames=track.end - track.start,
+        sample_rate=timeline.sample_rate,
+        cues=cues,
+        chapters=chapters,
+        warnings=tuple(timeline.warnings) if session else (),
+    )
+
+
+def render_timeline(
+    timeline: Timeline,
+    out_dir: str | Path,
+    split: str = "session",
+    bitrate: str | int = DEFAULT_BITRATE,
+    music: str | Path | None = None,
+    cover: bool = True,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> RenderResult:
+    """Write the MP3 file(s) and sidecars for `timeline` into `out_dir`."""
+    if split not in SPLITS:
+        raise InputError(f"--split {split}: choose session or exercise")
+    if jobs < 1:
+        raise InputError(f"--jobs {jobs}: must be at least 1")
+    if timeline.length <= 0:
+        raise InputError("the session is empty: nothing to render")
+    rate = parse_bitrate(bitrate)
+    find_ffmpeg()
+    out = Path(out_dir)
+    plan = plan_mix(timeline, Path(music) if music is not None else None)
+    tracks = plan_tracks(timeline, out, split)
+    art = make_cover(album_title(timeline)) if cover else None
+    staging = Staging()
+    cancel = threading.Event()
+    lock = threading.Lock()
+
+    def report(frames: int) -> None:
+        if progress is not None:
+            with lock:
+                progress(frames)
+
+    def produce(track: Track, temp: Path) -> None:
+        encode_span(plan, temp, track.start, track.end, rate, report, cancel)
+        write_tags(temp, _tags_for(timeline, plan, track, art))
+
+    try:
+        staging.make_dir(tracks[0].mp3.parent)
+        jobs_list = [(track, staging.temp_for(track.mp3)) for track in tracks]
+        for track in tracks:
+            info = track_info(timeline, track)
+            stem = track.mp3.with_suffix("")
+            staging.write_text(stem.with_name(stem.name + ".lrc"), lrc_text(info))
+            staging.write_text(stem.with_name(stem.name + ".timeline.json"), timeline_json(info))
+        if split == "exercise":
+            entries = [
+                PlaylistEntry(t.mp3.name, (t.end - t.start) / timeline.sample_rate, t.title)
+                for t in tracks
+            ]
+            playlist = tracks[0].mp3.parent / f"{session_slug(timeline)}.m3u8"
+            staging.write_text(playlist, m3u8_text(entries))
+        _run(jobs_list, produce, jobs, cancel)
+        files = staging.commit()
+    except BaseException:
+        cancel.set()
+        staging.abort()
+        raise
+    return RenderResult(
+        files=files,
+        tracks=[track.mp3 for track in tracks],
+        loudness=plan.loudness,
+        gain_db=_db(plan.voice_gain),
+    )
+
+
+def _run(
+    jobs_list: list[tuple[Track, Path]],
+    produce: Callable[[Track, Path], None],
+    jobs: int,
+    cancel: threading.Event,
+) -> None:
+    if jobs == 1 or len(jobs_list) == 1:
+        for track, temp in jobs_list:
+            produce(track, temp)
+        return
+    with ThreadPoolExecutor(max_workers=min(jobs, len(jobs_list))) as pool:
+        futures = [pool.submit(produce, track, temp) for track, temp in jobs_list]
+        try:
+            done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+            for future in done:
+                future.result()
+        except BaseException:
+            cancel.set()
+            for future in futures:
+                future.cancel()
+            raise
+
+
+def _tags_for(timeline: Timeline, plan: MixPlan, track: Track, art: bytes | None) -> TrackTags:
+    rate = timeline.sample_rate
+    marks = []
+    if track.total == 1 and len(track.chapters) > 1:
+        # Chapters in the tag tile the whole file, so a player's chapter list covers every second.
+        spans = [timeline.chapters[index] for index in track.chapters]
+        for position, span in enumerate(spans):
+            start = 0 if position == 0 else span.start
+            end = spans[position + 1].start if position + 1 < len(spans) else timeline.length
+            marks.append(ChapterMark(span.title, start * 1000 // rate, end * 1000 // rate))
+    return TrackTags(
+        title=track.title,
+        album=album_title(timeline),
+        track=track.number,
+        total=track.total,
+        cover=art,
+        chapters=marks,
+        comment="Made with coach",
+    )
+
+
+def _db(gain: float) -> float:
+    return 20 * math.log10(gain) if gain > 0 else 0.0

@@ -1,0 +1,128 @@
+"""Files beside each MP3: synchronized lyrics, the timeline as JSON, and a playlist.
+
+All times are for the decoded audio of that one file: a track cut from the
+session starts at 0, and its cues are shifted with it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+FORMAT = "coach-timeline"
+VERSION = 1
+
+
+@dataclass(frozen=True)
+class SideCue:
+    """One spoken cue, in samples from the start of the file."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    chapter: int
+
+
+@dataclass(frozen=True)
+class SideChapter:
+    """One chapter, in samples from the start of the file."""
+
+    title: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class TrackInfo:
+    """What the sidecars of one file describe."""
+
+    title: str
+    album: str
+    frames: int
+    sample_rate: int
+    cues: Sequence[SideCue]
+    chapters: Sequence[SideChapter]
+    warnings: Sequence[str] = ()
+
+
+def _lrc_time(seconds: float) -> str:
+    hundredths = round(seconds * 100)
+    minutes, rest = divmod(hundredths, 6000)
+    return f"[{minutes:02d}:{rest // 100:02d}.{rest % 100:02d}]"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def lrc_text(info: TrackInfo) -> str:
+    """Synchronized lyrics: each cue at its start, a blank line when the voice stops."""
+    rate = info.sample_rate
+    lines = [
+        f"[ti:{_one_line(info.title)}]",
+        f"[al:{_one_line(info.album)}]",
+        "[ar:coach]",
+        f"[length:{_lrc_time(info.frames / rate)[1:6]}]",
+        "[by:coach]",
+    ]
+    cues = sorted(info.cues, key=lambda cue: cue.start)
+    for index, cue in enumerate(cues):
+        lines.append(f"{_lrc_time(cue.start / rate)}{_one_line(cue.text)}")
+        following = cues[index + 1].start if index + 1 < len(cues) else None
+        if following is None or following - cue.end > rate // 2:
+            lines.append(_lrc_time(cue.end / rate))
+    return "\n".join(lines) + "\n"
+
+
+def timeline_dict(info: TrackInfo) -> dict[str, Any]:
+    """The `coach-timeline` JSON document (times in seconds of the decoded file)."""
+    rate = info.sample_rate
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "duration": info.frames / rate,
+        "sample_rate": rate,
+        "cues": [
+            {
+                "start": cue.start / rate,
+                "end": cue.end / rate,
+                "text": cue.text,
+                "kind": cue.kind,
+                "chapter": cue.chapter,
+            }
+            for cue in info.cues
+        ],
+        "chapters": [
+            {"title": chapter.title, "start": chapter.start / rate, "end": chapter.end / rate}
+            for chapter in info.chapters
+        ],
+        "title": info.title,
+        "album": info.album,
+        "frames": info.frames,
+        "warnings": list(info.warnings),
+    }
+
+
+def timeline_json(info: TrackInfo) -> str:
+    return json.dumps(timeline_dict(info), indent=2, ensure_ascii=False) + "\n"
+
+
+@dataclass(frozen=True)
+class PlaylistEntry:
+    """One line of a playlist: a file name relative to the playlist, its length and title."""
+
+    file: str
+    seconds: float
+    title: str
+
+
+def m3u8_text(entries: Sequence[PlaylistEntry]) -> str:
+    """An extended M3U playlist in UTF-8 with relative paths."""
+    lines = ["#EXTM3U"]
+    for entry in entries:
+        lines.append(f"#EXTINF:{round(entry.seconds)},{_one_line(entry.title)}")
+        lines.append(entry.file)
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,159 @@
+"""ID3 tags for phone music apps: names, track numbers, a cover, and chapters.
+
+Tags are written with mutagen into the finished (still temporary) MP3, as
+ID3v2.3, the version every phone and car stereo reads. Session files get
+CHAP frames (one per chapter, with its title) and a CTOC listing them, so
+players that show chapters can jump to an exercise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ARTIST = "coach"
+GENRE = "Fitness"
+COVER_SIZE = 600
+
+
+@dataclass(frozen=True)
+class ChapterMark:
+    """A chapter in milliseconds of the file."""
+
+    title: str
+    start_ms: int
+    end_ms: int
+
+
+@dataclass(frozen=True)
+class TrackTags:
+    """Everything written into one file's tag."""
+
+    title: str
+    album: str
+    track: int
+    total: int
+    cover: bytes | None = None  # PNG
+    chapters: Sequence[ChapterMark] = ()
+    comment: str = ""
+
+
+def write_tags(path: Path, tags: TrackTags) -> None:
+    """Replace any tag in the MP3 at `path` with `tags`."""
+    # mutagen's frame classes are untyped; reach them through one Any-typed module.
+    id3: Any = importlib.import_module("mutagen.id3")
+    APIC, CHAP, COMM, CTOC, TALB = id3.APIC, id3.CHAP, id3.COMM, id3.CTOC, id3.TALB
+    TCON, TIT2, TPE1, TPE2, TRCK = id3.TCON, id3.TIT2, id3.TPE1, id3.TPE2, id3.TRCK
+
+    tag = id3.ID3()
+    tag.add(TIT2(encoding=3, text=[tags.title]))
+    tag.add(TALB(encoding=3, text=[tags.album]))
+    tag.add(TPE1(encoding=3, text=[ARTIST]))
+    tag.add(TPE2(encoding=3, text=[ARTIST]))
+    tag.add(TRCK(encoding=3, text=[f"{tags.track}/{tags.total}"]))
+    tag.add(TCON(encoding=3, text=[GENRE]))
+    if tags.comment:
+        tag.add(COMM(encoding=3, lang="eng", desc="", text=[tags.comment]))
+    if tags.cover is not None:
+        tag.add(
+            APIC(
+                encoding=3,
+                mime="image/png",
+                type=id3.PictureType.COVER_FRONT,
+                desc="cover",
+                data=tags.cover,
+            )
+        )
+    if tags.chapters:
+        ids = [f"chp{index}" for index in range(len(tags.chapters))]
+        tag.add(
+            CTOC(
+                element_id="toc",
+                flags=id3.CTOCFlags.TOP_LEVEL | id3.CTOCFlags.ORDERED,
+                child_element_ids=ids,
+                sub_frames=[TIT2(encoding=3, text=[tags.album])],
+            )
+        )
+        for element_id, mark in zip(ids, tags.chapters, strict=True):
+            tag.add(
+                CHAP(
+                    element_id=element_id,
+                    start_time=mark.start_ms,
+                    end_time=mark.end_ms,
+                    sub_frames=[TIT2(encoding=3, text=[mark.title])],
+                )
+            )
+    tag.save(str(path), v2_version=3)
+
+
+def make_cover(title: str, subtitle: str = "coach") -> bytes:
+    """A square PNG: `title` in large letters on a plain background chosen from the title."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    digest = hashlib.sha256(title.encode("utf-8")).digest()
+    hue = digest[0] / 255
+    background = _hsv(hue, 0.45, 0.35)
+    image = Image.new("RGB", (COVER_SIZE, COVER_SIZE), background)
+    draw = ImageDraw.Draw(image)
+    margin = COVER_SIZE // 12
+    width = COVER_SIZE - 2 * margin
+    size = 72
+    lines: list[str] = []
+    font = ImageFont.load_default(size)
+    while size >= 24:
+        font = ImageFont.load_default(size)
+        lines = _wrap(title or "coach", font, draw, width)
+        if len(lines) <= 5:
+            break
+        size -= 8
+    lines = lines[:6]
+    spacing = size // 4
+    heights = [_box(draw, line, font)[3] for line in lines]
+    top = (COVER_SIZE - sum(heights) - spacing * (len(lines) - 1)) // 2 - size // 2
+    for line, height in zip(lines, heights, strict=True):
+        draw.text((margin, top), line, font=font, fill=(255, 255, 255))
+        top += height + spacing
+    small = ImageFont.load_default(max(20, size // 2))
+    draw.text((margin, COVER_SIZE - margin - size // 2), subtitle, font=small, fill=(220, 220, 220))
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def _box(draw: object, text: str, font: object) -> tuple[int, int, int, int]:
+    left, top, right, bottom = draw.textbbox((0, 0), text, font=font)  # type: ignore[attr-defined]
+    return int(left), int(top), int(right - left), int(bottom)
+
+
+def _wrap(text: str, font: object, draw: object, width: int) -> list[str]:
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}".strip()
+        if current and _box(draw, candidate, font)[2] > width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+        while _box(draw, current, font)[2] > width and len(current) > 1:
+            # A single word wider than the cover: break it.
+            cut = len(current) - 1
+            while cut > 1 and _box(draw, current[:cut], font)[2] > width:
+                cut -= 1
+            lines.append(current[:cut])
+            current = current[cut:]
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _hsv(h: float, s: float, v: float) -> tuple[int, int, int]:
+    import colorsys
+
+    r, g, b = colorsys.hsv_to_rgb(h, s, v)
+    return int(r * 255), int(g * 255), int(b * 255)
