@@ -307,4 +307,4 @@ def test_screen_shows_the_set_side_and_rep_being_heard() -> None:
     assert state.set_left == pytest.approx(1.5, abs=0.05)
     assert state.next.startswith("rest")
     text = "\n".join(lines(state, 100))
-    assert "Lunges" in text and "Rep 2" in text and "q quit" in text
+    assert "Lunges" in text and "Rep 2" in text and "[q] quit" in text

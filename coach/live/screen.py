@@ -17,7 +17,7 @@ _WORDS = (
 NUMBER_WORDS = {word: value for value, word in enumerate(_WORDS.split(" "))}
 SET_RE = re.compile(r"\bset (\d+)(?:\s*(?:of|/)\s*(\d+))?", re.IGNORECASE)
 SIDE_RE = re.compile(r"\b(left|right)\b", re.IGNORECASE)
-KEY_HELP = "space pause/resume   n/→ next   p/← back (twice: previous)   +/- volume   q quit"
+KEY_HELP = "[space] pause/resume  [n/Right] next  [p/Left] back  [+/-] volume  [q] quit"
 
 
 @dataclass(frozen=True)
