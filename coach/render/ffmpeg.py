@@ -72,6 +72,8 @@ class FFmpeg:
             with contextlib.suppress(BrokenPipeError):
                 self.process.stdin.close()
         code = self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
         message = self.errors()
         self.close()
         if code != 0:
