@@ -21,6 +21,12 @@ COMMANDS: dict[str, str] = {
     "show": "coach.commands.routines:show_command",
     "validate": "coach.commands.routines:validate_command",
     "schema": "coach.commands.routines:schema_command",
+    "voices": "coach.commands.speech:voices_command",
+    "cache": "coach.commands.speech:cache_group",
+    "compile": "coach.commands.compile:compile_command",
+    "phrases": "coach.commands.compile:phrases_command",
+    "render": "coach.commands.render:render_command",
+    "play": "coach.commands.play:play_command",
 }
 
 

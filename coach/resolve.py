@@ -189,7 +189,7 @@ class _Resolver:
                     said = "" if text == cue.text else f' as "{text}"'
                     chapter.warnings.append(
                         f'{where}: "{cue.text}" would run into {blocked};'
-                        f" moved {shift:+.1f} s{said}"
+                        f" moved {shift:+.2f} s{said}"
                     )
                     placer.take(moved, clip.frames, text)
                     return TimedCue(start + moved, text, cue.kind, chapter.index, clip)

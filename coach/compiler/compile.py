@@ -45,6 +45,7 @@ PREPARE_EXTRA = 2.0  # seconds of a prepare window before its countdown
 LONG_WORK = 30.0  # timed work at least this long gets "halfway"
 KEEP_GOING_EVERY = 15.0  # seconds between encouragements in a set to failure
 DEFAULT_FAILURE_CAP = 60.0
+SPEECH_CPS = 14.0  # characters per second of a typical voice, to guess what fits between counts
 
 
 def _t(seconds: float) -> float:
@@ -81,18 +82,18 @@ class _Compiler:
 
     # ---- small helpers -------------------------------------------------------------------
 
-    def end_work(self) -> None:
-        """A set that is not followed by a rest ends with a spoken "stop"."""
-        if self.last_was_work:
-            self.last_was_work = False
-            self.steps.append(Say(self.speak.text("stop"), "stop", 0.6))
-
     def say(self, text: str, kind: str = "say", gap: float = 0.4) -> None:
-        self.end_work()
+        if self.last_was_work:
+            # A set followed by speech rather than a rest ends with a spoken "stop", which
+            # belongs to the chapter of that set.
+            self.last_was_work = False
+            at = len(self.steps)
+            while at and isinstance(self.steps[at - 1], Chapter):
+                at -= 1
+            self.steps.insert(at, Say(self.speak.text("stop"), "stop", 0.6))
         self.steps.append(Say(text, kind, gap))
 
     def chapter(self, title: str) -> None:
-        self.end_work()
         self.steps.append(Chapter(title))
 
     def window(self, window: Window) -> None:
@@ -166,29 +167,36 @@ class _Compiler:
         new_section = previous is None or previous.section_index != perf.section_index
         new_round = not new_section and previous is not None and previous.round != perf.round
         rest = 0.0 if previous is None else self.rest_between(previous, perf)
-        quiet_intro = not perf.first_time or (section.is_circuit and not ex.setup)
-        fold = rest > 0 and not new_section and not new_round and quiet_intro
-
-        if fold:
-            # The rest itself leads into the next exercise: name, side, countdown, go.
-            if not section.is_circuit:
-                self.chapter(ex.name)
-            self.rest_into(rest, ex, next_set=None)
+        rounds = {"n": number_words(perf.round), "total": number_words(section.rounds)}
+        # With nothing to explain (no setup lines, or seen before), the rest itself leads into
+        # the exercise - next up, side, countdown, go - so intervals keep their written length.
+        quiet = not perf.first_time or not ex.setup
+        if rest > 0 and not new_section and quiet:
+            said: list[tuple[Phrase, str]] = []
+            if new_round:
+                self.chapter(self.round_title(section, perf.round))
+                said.append((self.speak.phrase("next_round", **rounds), "next_round"))
+                if len(section.exercises) > 1:
+                    said.append((self.speak.phrase("next_up", name=ex.name), "next_up"))
+            else:
+                if not section.is_circuit:
+                    self.chapter(ex.name)
+                said.append((self.speak.phrase("next_up", name=ex.name), "next_up"))
+                if perf.first_time and rest >= 15.0:
+                    said.append((Phrase(self.plan(ex)), "plan"))
+            self.rest_into(rest, ex, said, lead_side=True)
             self.perform(ex, prepare=False)
             return
 
         if rest > 0:
             if new_round:
-                coming = self.speak.phrase(
-                    "next_round", n=number_words(perf.round), total=number_words(section.rounds)
-                )
+                coming = self.speak.phrase("next_round", **rounds)
             else:
                 coming = self.speak.phrase("next_up", name=ex.name)
             self.rest_window(rest, [(max(rest - 4.0, rest / 2), coming, "next_up")])
 
         if section.is_circuit and (new_section or new_round):
-            title = section.title or "Circuit"
-            self.chapter(f"{title}, round {perf.round} of {section.rounds}")
+            self.chapter(self.round_title(section, perf.round))
             if new_section and section.title:
                 self.say(self.speak.text("section", title=section.title), "section")
             round_text = self.speak.text(
@@ -205,7 +213,22 @@ class _Compiler:
             for line in ex.setup:
                 self.say(line, "setup", 0.6)
             self.say(self.plan(ex), "plan", 0.6)
+            if ex.sets == 1:
+                for line in self.long_cues(ex):
+                    self.say(line, "tip", 0.6)
         self.perform(ex, prepare=True)
+
+    @staticmethod
+    def round_title(section: Section, n: int) -> str:
+        return f"{section.title or 'Circuit'}, round {n} of {section.rounds}"
+
+    @staticmethod
+    def long_cues(ex: Exercise) -> tuple[str, ...]:
+        """Form cues too long to say between two rep counts: said while resting instead."""
+        if ex.reps is None or ex.to_failure:
+            return ()
+        room = ex.tempo - 0.6
+        return tuple(text for text in ex.cues if len(text) / SPEECH_CPS + 0.2 > room)
 
     def plan(self, ex: Exercise) -> str:
         sets = number_words(ex.sets)
@@ -251,7 +274,12 @@ class _Compiler:
                 if following:
                     self.switch_window(following)
             if n < ex.sets:
-                self.rest_into(ex.rest, ex, next_set=n + 1)
+                values = {"n": number_words(n + 1), "total": number_words(ex.sets)}
+                if sides[0]:
+                    phrase = self.speak.phrase("next_set_side", side=sides[0], **values)
+                else:
+                    phrase = self.speak.phrase("next_set", **values)
+                self.rest_into(ex.rest, ex, [(phrase, "next_set")], tips=self.long_cues(ex))
 
     def prepare_window(self, side: str | None) -> None:
         duration = self.countdown + PREPARE_EXTRA
@@ -268,8 +296,9 @@ class _Compiler:
         duration = self.routine.settings.switch
         if duration <= 0:
             return
+        # The countdown outranks the switch phrase, which falls back to naming the side.
         switch = self.cue(
-            0.0, self.speak.phrase("switch_sides", side=side), "switch", PRIORITY_CRITICAL
+            0.0, self.speak.phrase("switch_sides", side=side), "switch", PRIORITY_COUNT
         )
         cues = [switch, *self.countdown_cues(duration)]
         self.window(Window(duration, "switch", f"switch to {side}", tuple(cues)))
@@ -287,31 +316,42 @@ class _Compiler:
                 cues.append(self.cue(at, phrase, kind, PRIORITY_INFO))
         self.window(Window(duration, "rest", "rest", tuple(cues), (REST_TONE,)))
 
-    def rest_into(self, duration: float, ex: Exercise, next_set: int | None) -> None:
-        """A rest that leads straight into a set of `ex`: ends with the countdown."""
-        if duration <= 0:
-            self.prepare_window(self.set_sides(ex)[0])
-            return
+    def rest_into(
+        self,
+        duration: float,
+        ex: Exercise,
+        said: list[tuple[Phrase, str]],
+        lead_side: bool = False,
+        tips: tuple[str, ...] = (),
+    ) -> None:
+        """A rest that leads straight into a set of `ex`: says what comes, ends with the countdown.
+
+        `said` are spoken one after another so the last ends before the countdown;
+        `lead_side` adds which side starts; `tips` (form cues too long for the set) go
+        in the quiet stretch after the rest begins.
+        """
         first_side = self.set_sides(ex)[0]
+        if duration <= 0:
+            self.prepare_window(first_side)
+            return
         cues = [self.cue(0.0, self.rest_phrase(duration), "rest", PRIORITY_COUNT)]
-        at = self.announce_at(duration)
-        if next_set is None:
-            cues.append(
-                self.cue(at, self.speak.phrase("next_up", name=ex.name), "next_up", PRIORITY_INFO)
-            )
-            if first_side:
-                side_at = max(at + 1.8, duration - self.countdown - 1.6)
-                side = self.speak.phrase("side_start", side=first_side)
-                cues.append(self.cue(side_at, side, "side", PRIORITY_CRITICAL))
-        else:
-            values = {"n": number_words(next_set), "total": number_words(ex.sets)}
-            if first_side:
-                phrase = self.speak.phrase("next_set_side", side=first_side, **values)
-            else:
-                phrase = self.speak.phrase("next_set", **values)
-            cues.append(self.cue(at, phrase, "next_set", PRIORITY_INFO))
+        spacing = 2.5
+        first = max(duration - self.countdown - 1.0 - spacing * len(said), min(2.5, duration / 3))
+        at = first
+        for phrase, kind in said:
+            cues.append(self.cue(at, phrase, kind, PRIORITY_INFO))
+            at += spacing
+        if lead_side and first_side:
+            side_at = max(at - 0.7, duration - self.countdown - 1.6)
+            side = self.speak.phrase("side_start", side=first_side)
+            cues.append(self.cue(side_at, side, "side", PRIORITY_COUNT))
+        if tips and duration >= 12.0:
+            step = (first - 4.0) / len(tips)
+            for i, text in enumerate(tips):
+                cues.append(Cue(_t(3.5 + i * step), text, "tip", PRIORITY_FORM))
         cues = [c for c in cues if c.at < duration]
         cues.extend(self.countdown_cues(duration))
+        cues.sort(key=lambda c: (c.at, -c.priority))
         self.window(Window(duration, "rest", "rest", tuple(cues), (REST_TONE,)))
 
     @staticmethod
@@ -331,8 +371,9 @@ class _Compiler:
         else:
             cues.extend(self.timed_cues(ex, duration))
         fits = _Fitter(cues, slots, duration, ex)
-        for i, text in enumerate(ex.cues):
-            at = fits.place(duration * (i + 1) / (len(ex.cues) + 1))
+        form = [text for text in ex.cues if text not in self.long_cues(ex)]
+        for i, text in enumerate(form):
+            at = fits.place(duration * (i + 1) / (len(form) + 1))
             cues.append(Cue(_t(at), text, "form", PRIORITY_FORM))
         if self.reminder_every > 0:
             while self.next_reminder < self.work_clock + duration - 3.0:
@@ -364,7 +405,9 @@ class _Compiler:
             cues.append(self.cue(start + top, phrase, "count", PRIORITY_COUNT))
             if ex.hold > 0:
                 release = self.speak.phrase("release")
-                cues.append(self.cue(start + top + ex.hold, release, "release", PRIORITY_COUNT))
+                # The end of a hold is on the beat: it outranks the count, which can shorten.
+                at = start + top + ex.hold
+                cues.append(self.cue(at, release, "release", PRIORITY_CRITICAL))
             if last and k == reps - last + 1:
                 phrase = self.speak.phrase("last_reps", count=number_words(last))
                 cues.append(self.cue(start, phrase, "last_reps", PRIORITY_INFO))
@@ -444,8 +487,7 @@ def compile_routine(
     """Compile `routine` at `level` (default: the routine's own) into a cue script."""
     book = phrasebook or default_phrasebook()
     if routine.phrases:
-        locations = getattr(routine, "phrase_locations", None)
-        book = book.with_overrides(routine.phrases, locations, routine.source)
+        book = book.with_overrides(routine.phrases, routine.phrase_locations, routine.source)
     chosen = routine.at_level(level)
     steps = _Compiler(chosen, book.speaker()).compile()
     return CueScript(

@@ -1,0 +1,96 @@
+"""`coach compile` (routine -> .cues) and `coach phrases` (the phrasebook)."""
+
+from __future__ import annotations
+
+import click
+
+from coach.commands.script_options import report_fit, script_options
+from coach.commands.speech_options import speech_options, voice_from_options
+
+
+@click.command("compile")
+@click.argument("routine")
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    metavar="FILE.cues",
+    help="Write the cue script here (default: print it).",
+)
+@script_options
+@speech_options
+@click.option(
+    "--no-check",
+    is_flag=True,
+    help="Skip the fit check against the voice (faster; no fit warnings).",
+)
+def compile_command(
+    routine: str,
+    output: str | None,
+    level: int | None,
+    phrases: str | None,
+    strict: bool,
+    engine: str,
+    voice: str | None,
+    rate: int | None,
+    volume: float | None,
+    no_check: bool,
+) -> None:
+    """Compile ROUTINE (a .yaml file or a built-in name) into an editable cue script.
+
+    Fit warnings (a cue shortened, moved or dropped because the voice needs more
+    time than there is) go to stderr; --strict makes them errors.
+    """
+    from coach.cues.text import format_cues
+    from coach.pipeline import load_script
+
+    script = load_script(routine, level=level, phrases=phrases)
+    text = format_cues(script)
+    if not no_check:
+        from coach.resolve import resolve
+
+        timeline = resolve(script, voice_from_options(engine, voice, rate, volume))
+        report_fit(timeline.warnings, strict)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomically(output, text)
+        click.echo(f"wrote {output}", err=True)
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Write `text` to `path` through a temporary file in the same folder, then rename."""
+    import os
+    import tempfile
+
+    from coach.errors import CoachError
+
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        handle, temp = tempfile.mkstemp(prefix=".coach-", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise CoachError(f"cannot write {path}: {error.strerror}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.replace(temp, path)
+    except OSError as error:
+        os.unlink(temp)
+        raise CoachError(f"cannot write {path}: {error.strerror}") from None
+
+
+@click.command("phrases")
+@click.argument("file", required=False)
+def phrases_command(file: str | None) -> None:
+    """Print the default phrasebook, or check FILE, a phrasebook of your own.
+
+    Copy the default (`coach phrases > my-phrases.yaml`), change any phrase, and
+    pass it to compile, render or play with --phrases my-phrases.yaml.
+    """
+    from coach.compiler.phrasebook import default_text, load_phrasebook
+
+    if file is None:
+        click.echo(default_text(), nl=False)
+        return
+    load_phrasebook(file)
+    click.echo(f"{file}: ok")
