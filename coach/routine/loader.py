@@ -29,15 +29,9 @@ from coach.routine.spec import Key
 
 _CORE = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = (_CORE + t for t in ("str", "int", "float", "bool", "null"))
-_ALLOWED_TAGS = {
-    _STR,
-    _INT,
-    _FLOAT,
-    _BOOL,
-    _NULL,
-    _CORE + "timestamp",
-    _CORE + "seq",
-    _CORE + "map",
+# merge keys (<<) pass here and are refused, with their own message, where keys are read
+_ALLOWED_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL} | {
+    _CORE + t for t in ("timestamp", "seq", "map", "merge")
 }
 _SCALARS = SafeConstructor()
 _WHOLE = re.compile(r"[-+]?\d+")
@@ -217,7 +211,7 @@ def _syntax_hint(error: yaml.MarkedYAMLError) -> str:
     if "\\t" in problem or "tab" in problem:
         return "; indent with spaces, not tabs"
     if "mapping values are not allowed" in problem:
-        return "; put quotes around text that contains ': '"
+        return "; check the indentation, or put quotes around text that contains ': '"
     if "found character '@'" in problem or "found character '`'" in problem:
         return "; put quotes around the text"
     if "but found another document" in problem:
@@ -297,6 +291,12 @@ class _Builder:
         mark = node.start_mark
         return Location(self.source, mark.line + 1, mark.column + 1)
 
+    def raise_problems(self) -> None:
+        """Raise every problem found so far, in file order, if there are any."""
+        if self.problems:
+            self.problems.sort(key=lambda p: (p.line, p.column))
+            raise InputError(self.problems)
+
     def fail(self, node: Node, message: str) -> None:
         where = self.loc(node)
         problem = Problem(where.file, where.line, where.column, message)
@@ -307,15 +307,14 @@ class _Builder:
 
     def routine(self, root: Node, name: str) -> Routine:
         self.check_tags(root)
-        if self.problems:
-            raise InputError(self.problems)
+        self.raise_problems()
         if not isinstance(root, MappingNode):
             self.fail(
                 root,
                 f"the top level must be a mapping of keys (title:, exercises:, ...), "
                 f"got {_describe(root)}",
             )
-            raise InputError(self.problems)
+            self.raise_problems()
         fields = self.mapping(root, "routine")
         values = self.values("routine", fields)
         settings = self.settings(fields.get("settings"))
@@ -340,8 +339,7 @@ class _Builder:
             sections = self.sections(fields["sections"][1], settings)
         reminders = self.reminders(fields.get("reminders"))
         phrases, phrase_locations = self.phrases(fields.get("phrases"))
-        if self.problems:
-            raise InputError(self.problems)
+        self.raise_problems()
 
         def get(key: str, default: Any) -> Any:
             return values[key].value if key in values else default
@@ -362,8 +360,7 @@ class _Builder:
             location=self.loc(root),
         )
         self.check_length(root, routine)
-        if self.problems:
-            raise InputError(self.problems)
+        self.raise_problems()
         return routine
 
     def check_tags(self, root: Node) -> None:
@@ -386,7 +383,6 @@ class _Builder:
             elif isinstance(node, MappingNode):
                 for key, value in reversed(node.value):
                     stack.extend((value, key))
-        self.problems.sort(key=lambda p: (p.line, p.column))
 
     def check_length(self, root: Node, routine: Routine) -> None:
         from coach.routine.plan import estimate_seconds
@@ -416,7 +412,7 @@ class _Builder:
         found: dict[str, tuple[Node, Node]] = {}
         for key_node, value_node in node.value:
             name = self.key_name(key_node)
-            if name is None:
+            if name is None or name.startswith(spec.EXTENSION_PREFIX):
                 continue
             if name in found:
                 first = found[name][0].start_mark.line + 1

@@ -135,6 +135,9 @@ OBJECTS: dict[str, tuple[Key, ...]] = {
     ),
 }
 
+#: Keys starting with this are ignored anywhere: a place for YAML anchors to reuse.
+EXTENSION_PREFIX = "x-"
+
 #: Exactly one of these top-level keys holds the exercises.
 BODY_KEYS = ("exercises", "sections")
 
@@ -176,6 +179,7 @@ def _object_schema(name: str) -> dict[str, Any]:
     schema: dict[str, Any] = {
         "type": "object",
         "properties": {key.name: _key_schema(key) for key in keys},
+        "patternProperties": {f"^{EXTENSION_PREFIX}": {}},
         "additionalProperties": False,
     }
     required = [key.name for key in keys if key.required]
