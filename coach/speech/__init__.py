@@ -1,1 +1,26 @@
-"""Speech engines: text in, a mono PCM clip out."""
+"""Speech engines: text in, a mono PCM clip out.
+
+`open_voice` is the one entry point the rest of coach uses: an engine from the
+registry wrapped in the disk clip cache. Engines are imported only when opened.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from coach.speech.base import EngineOptions
+    from coach.speech.cache import CachedVoice
+
+DEFAULT_ENGINE = "pyttsx3"
+
+
+def open_voice(engine: str = DEFAULT_ENGINE, options: EngineOptions | None = None) -> CachedVoice:
+    """A disk-cached Voice speaking through `engine` (InputError lists the known engines)."""
+    from coach.speech.base import create_engine
+    from coach.speech.cache import CachedVoice, ClipCache
+
+    return CachedVoice(create_engine(engine, options), ClipCache())
+
+
+__all__ = ["DEFAULT_ENGINE", "open_voice"]

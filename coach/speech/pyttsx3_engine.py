@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,17 @@ def _quiet_print(*args: Any, **kwargs: Any) -> None:
     if text.startswith("Audio saved to"):
         return
     print(text, file=sys.stderr)
+
+
+class _YieldingTime:
+    """The `time` module, except that sleep only yields: for the espeak driver's poll loop."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
+
+    @staticmethod
+    def sleep(seconds: float) -> None:
+        time.sleep(0)
 
 
 class _Session:
@@ -70,6 +82,11 @@ class _Session:
             # one 10 ms poll, finished or not. Synchronize waits for that queue to drain, so
             # the WAV is complete and a new rate is in force before the next utterance.
             self._synchronize = _espeak.Synchronize
+            # For the same reason the driver's fixed 10 ms poll per utterance buys nothing:
+            # Synchronize already waits for the sound. Its loop still yields the GIL so
+            # espeak's thread can deliver audio.
+            if module is not None:
+                module.time = _YieldingTime()  # type: ignore[attr-defined]
         # Apply the driver's queued defaults (voice, rate 200, volume 1) now, so that
         # later property changes take effect at once and can be read back.
         self.tts.runAndWait()

@@ -1,0 +1,66 @@
+"""`coach voices` and `coach cache info|clear`: the speech engines' voices and the clip cache."""
+
+from __future__ import annotations
+
+import click
+
+DEFAULT_ENGINE = "pyttsx3"
+
+
+@click.command("voices")
+@click.option(
+    "--engine",
+    default=DEFAULT_ENGINE,
+    show_default=True,
+    envvar="COACH_ENGINE",
+    metavar="NAME",
+    help="Engine whose voices to list: pyttsx3, piper or fake.",
+)
+@click.option("--language", default=None, metavar="CODE", help="Only voices for this language.")
+def voices_command(engine: str, language: str | None) -> None:
+    """List the voices an engine offers (use an ID with --voice)."""
+    from coach.speech.base import create_engine
+
+    voices = create_engine(engine).voices()
+    if language:
+        wanted = language.lower()
+        voices = [v for v in voices if any(x.lower().startswith(wanted) for x in v.languages)]
+    rows = [("ID", "NAME", "LANGUAGES")]
+    rows += [(v.id, v.name, ", ".join(v.languages)) for v in voices]
+    widths = [max(len(row[i]) for row in rows) for i in range(2)]
+    for row in rows:
+        click.echo(f"{row[0].ljust(widths[0])}  {row[1].ljust(widths[1])}  {row[2]}".rstrip())
+
+
+@click.group("cache")
+def cache_group() -> None:
+    """Inspect or empty the clip cache (every spoken phrase, kept for the next run)."""
+
+
+@cache_group.command("info")
+def cache_info_command() -> None:
+    """Show where the clip cache is, how many clips it holds and their size."""
+    from coach.speech.cache import ClipCache
+
+    info = ClipCache().info()
+    click.echo(f"location: {info.directory}")
+    click.echo(f"clips:    {info.entries}")
+    click.echo(f"size:     {_size(info.bytes)}")
+
+
+@cache_group.command("clear")
+def cache_clear_command() -> None:
+    """Delete every cached clip (they are made again when next needed)."""
+    from coach.speech.cache import ClipCache
+
+    cache = ClipCache()
+    removed = cache.clear()
+    click.echo(f"removed {removed} clip{'s' if removed != 1 else ''} from {cache.directory}")
+
+
+def _size(count: int) -> str:
+    if count < 1024:
+        return f"{count} bytes"
+    if count < 1024 * 1024:
+        return f"{count / 1024:.1f} KiB"
+    return f"{count / (1024 * 1024):.1f} MiB"

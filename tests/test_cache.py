@@ -1,0 +1,190 @@
+"""The clip cache: keys, damaged entries, atomic writes, and a voice that synthesizes once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from coach.speech import open_voice
+from coach.speech.base import Clip
+from coach.speech.cache import (
+    HEADER,
+    CachedVoice,
+    ClipCache,
+    cache_key,
+    decode_clip,
+    default_cache_dir,
+    encode_clip,
+)
+from coach.speech.fake import FakeEngine
+
+
+def _clip(frames: int, value: int = 1000) -> Clip:
+    return Clip(np.full(frames, value, dtype=np.int16))
+
+
+def test_cache_lives_in_coach_cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COACH_CACHE_DIR", str(tmp_path / "here"))
+    assert default_cache_dir() == tmp_path / "here"
+    voice = open_voice("fake")
+    voice.prepare(["one"])
+    assert ClipCache(tmp_path / "here").info().entries == 1
+
+
+def test_key_depends_on_identity_and_text() -> None:
+    keys = {cache_key(i, t) for i in ("fake/50", "fake/40") for t in ("one", "two")}
+    assert len(keys) == 4
+
+
+def test_round_trip(tmp_path: Path) -> None:
+    cache = ClipCache(tmp_path)
+    clip = Clip(np.arange(-500, 500, dtype=np.int16))
+    cache.put("ab" * 32, clip)
+    found = cache.get("ab" * 32)
+    assert found is not None
+    assert np.array_equal(found.samples, clip.samples)
+    assert found.sample_rate == clip.sample_rate
+    assert cache.get("cd" * 32) is None
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda b: b[: len(b) - 7], id="truncated"),
+        pytest.param(lambda b: b[: HEADER.size - 3], id="torn-header"),
+        pytest.param(lambda b: b"", id="empty"),
+        pytest.param(lambda b: b[:-2] + bytes([b[-2] ^ 0xFF]) + b[-1:], id="flipped-sample"),
+        pytest.param(lambda b: b"NOTACLIP" + b[8:], id="bad-magic"),
+        pytest.param(lambda b: b + b"\x00\x00", id="extra-bytes"),
+    ],
+)
+def test_damaged_entry_is_a_miss_and_is_synthesized_again(tmp_path: Path, damage) -> None:  # type: ignore[no-untyped-def]
+    engine = FakeEngine()
+    cache = ClipCache(tmp_path)
+    CachedVoice(engine, cache).prepare(["switch sides"])
+    path = cache.path(cache_key(engine.identity(), "switch sides"))
+    path.write_bytes(damage(path.read_bytes()))
+    assert decode_clip(path.read_bytes()) is None
+
+    again = CachedVoice(engine, cache)
+    clip = again.clip("switch sides")
+    assert again.stats.synthesized == 1 and again.stats.disk_hits == 0
+    assert clip.frames == engine.frames_for("switch sides")
+    assert decode_clip(path.read_bytes()) is not None  # repaired on disk
+
+
+def test_second_voice_synthesizes_nothing(tmp_path: Path) -> None:
+    texts = ["three", "two", "one", "rest", "three", "two", "one", "go"]
+    engine = FakeEngine()
+    first = CachedVoice(engine, ClipCache(tmp_path))
+    first.prepare(texts)
+    assert first.stats.synthesized == 5  # unique texts only
+    assert sorted(engine.calls) == sorted(set(texts))
+
+    engine.calls.clear()
+    second = CachedVoice(engine, ClipCache(tmp_path))
+    second.prepare(texts)
+    clips = [second.clip(t) for t in texts]
+    assert engine.calls == []
+    assert second.stats.synthesized == 0
+    assert second.stats.disk_hits == 5
+    assert [c.frames for c in clips] == [engine.frames_for(t) for t in texts]
+
+
+def test_clip_without_prepare_synthesizes_once(tmp_path: Path) -> None:
+    engine = FakeEngine()
+    voice = CachedVoice(engine, ClipCache(tmp_path))
+    for _ in range(3):
+        voice.clip("halfway")
+    assert engine.calls == ["halfway"]
+    assert voice.stats.memory_hits == 2
+
+
+def test_different_engine_settings_do_not_share_clips(tmp_path: Path) -> None:
+    cache = ClipCache(tmp_path)
+    CachedVoice(FakeEngine(ms_per_char=50), cache).prepare(["go"])
+    slower = FakeEngine(ms_per_char=80)
+    assert CachedVoice(slower, cache).clip("go").frames == slower.frames_for("go")
+
+
+def test_info_and_clear(tmp_path: Path) -> None:
+    cache = ClipCache(tmp_path)
+    assert cache.info().entries == 0
+    CachedVoice(FakeEngine(), cache).prepare(["a", "bb", "ccc"])
+    info = cache.info()
+    assert info.entries == 3
+    assert info.bytes == sum(
+        HEADER.size + 2 * FakeEngine().frames_for(t) for t in ("a", "bb", "ccc")
+    )
+    assert cache.clear() == 3
+    assert cache.info().entries == 0
+
+
+def test_a_failed_write_leaves_no_entry_and_no_temp_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = ClipCache(tmp_path)
+
+    def broken_replace(src: str, dst: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError, match="disk full"):
+        cache.put("ef" * 32, _clip(100))
+    monkeypatch.undo()
+    assert cache.get("ef" * 32) is None
+    assert list(cache.path("ef" * 32).parent.iterdir()) == []
+
+
+WRITER = """
+import sys
+import numpy as np
+from pathlib import Path
+from coach.speech.base import Clip
+from coach.speech.cache import ClipCache
+cache = ClipCache(Path(sys.argv[1]))
+frames = int(sys.argv[2])
+clip = Clip(np.full(frames, frames % 3000, dtype=np.int16))
+for _ in range(int(sys.argv[3])):
+    cache.put(sys.argv[4], clip)
+"""
+
+
+def test_two_processes_writing_one_key_never_expose_half_a_clip(tmp_path: Path) -> None:
+    key = cache_key("race", "same text")
+    cache = ClipCache(tmp_path)
+    sizes = (40_000, 90_000)  # different lengths: a torn mix would show
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), str(n), "150", key])
+        for n in sizes
+    ]
+    path = cache.path(key)
+    seen = 0
+    deadline = time.monotonic() + 60
+    while any(w.poll() is None for w in writers) and time.monotonic() < deadline:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            continue
+        clip = decode_clip(data)
+        assert clip is not None, "a reader saw a damaged entry"
+        assert clip.frames in sizes
+        seen += 1
+    assert all(w.wait(timeout=60) == 0 for w in writers)
+    assert seen > 0
+    final = cache.get(key)
+    assert final is not None and final.frames in sizes
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temp files left
+
+
+def test_encode_is_stable() -> None:
+    # The on-disk format is a contract between versions: header then little-endian int16.
+    data = encode_clip(Clip(np.array([1, -2], dtype=np.int16)))
+    assert data[:8] == b"COACHCLP"
+    assert data[HEADER.size :] == b"\x01\x00\xfe\xff"
