@@ -1,4 +1,4 @@
-"""`coach list`, `show`, `validate`, `schema`, and the shipped routines' numbers against their seeds."""
+"""`coach list`, `show`, `validate`, `schema`; the shipped routines checked against their seeds."""
 
 from __future__ import annotations
 
