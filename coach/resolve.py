@@ -147,13 +147,15 @@ class _Resolver:
             range(len(window.cues)), key=lambda i: (-window.cues[i].priority, window.cues[i].at, i)
         )
         placed: list[TimedCue] = []
+        notes: list[tuple[float, str]] = []
         for i in order:
             cue = window.cues[i]
-            timed = self.place(cue, placer, start, chapter, title)
+            timed = self.place(cue, placer, start, notes, chapter.index, title)
             if timed is not None:
                 placed.append(timed)
         placed.sort(key=lambda c: c.start)
         chapter.cues.extend(placed)
+        chapter.warnings.extend(note for _, note in sorted(notes, key=lambda n: n[0]))
         for tone in window.tones:
             chapter.tones.append(
                 TimedTone(
@@ -163,22 +165,32 @@ class _Resolver:
         return start + length
 
     def place(
-        self, cue: Cue, placer: _Placer, start: int, chapter: ResolvedChapter, title: str
+        self,
+        cue: Cue,
+        placer: _Placer,
+        start: int,
+        notes: list[tuple[float, str]],
+        chapter: int,
+        title: str,
     ) -> TimedCue | None:
+        """Place one cue: at its anchor, else short, else moved, else dropped (noted)."""
         anchor = self.samples(cue.at)
         where = f"{title} @ {clock(start + anchor, self.rate)}"
         full = self.voice.clip(cue.text)
         blocked = placer.clash(anchor, full.frames)
         if blocked is None:
             placer.take(anchor, full.frames, cue.text)
-            return TimedCue(start + anchor, cue.text, cue.kind, chapter.index, full)
+            return TimedCue(start + anchor, cue.text, cue.kind, chapter, full)
         short = self.voice.clip(cue.short) if cue.short else None
         if cue.short and short is not None and placer.clash(anchor, short.frames) is None:
-            chapter.warnings.append(
-                f'{where}: "{cue.text}" would run into {blocked}; said "{cue.short}" instead'
+            notes.append(
+                (
+                    cue.at,
+                    f'{where}: "{cue.text}" would run into {blocked}; said "{cue.short}" instead',
+                )
             )
             placer.take(anchor, short.frames, cue.short)
-            return TimedCue(start + anchor, cue.short, cue.kind, chapter.index, short)
+            return TimedCue(start + anchor, cue.short, cue.kind, chapter, short)
         reach = self.samples(max_shift(cue.priority))
         if reach:
             options = [(cue.text, full)] + ([(cue.short, short)] if cue.short and short else [])
@@ -187,13 +199,11 @@ class _Resolver:
                 if moved is not None:
                     shift = (moved - anchor) / self.rate
                     said = "" if text == cue.text else f' as "{text}"'
-                    chapter.warnings.append(
-                        f'{where}: "{cue.text}" would run into {blocked};'
-                        f" moved {shift:+.2f} s{said}"
-                    )
+                    note = f'{where}: "{cue.text}" would run into {blocked}; moved {shift:+.2f} s'
+                    notes.append((cue.at, note + said))
                     placer.take(moved, clip.frames, text)
-                    return TimedCue(start + moved, text, cue.kind, chapter.index, clip)
-        chapter.warnings.append(f'{where}: "{cue.text}" would run into {blocked}; dropped')
+                    return TimedCue(start + moved, text, cue.kind, chapter, clip)
+        notes.append((cue.at, f'{where}: "{cue.text}" would run into {blocked}; dropped'))
         return None
 
 
