@@ -22,11 +22,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
 from coach.errors import CoachError
 from coach.render.ffmpeg import start_encoder
-from coach.render.loudness import timeline_energy, to_lufs
+from coach.render.loudness import BinnedEnergy, timeline_energy, to_lufs
 from coach.render.music import DuckEnvelope, MusicInfo, SessionMixer, analyse_music
 from coach.speech.base import Clip, Samples
 from coach.timeline import Timeline
@@ -66,27 +67,48 @@ def plan_mix(timeline: Timeline, music: Path | None = None, target: float = TARG
     """Measure the session and choose the gains that bring it to `target` LUFS."""
     rate = timeline.sample_rate
     envelope = DuckEnvelope.for_timeline(timeline)
-    binned = timeline_energy(timeline)
-    voice_lufs = binned.loudness()
+    voice = timeline_energy(timeline)
+    voice_lufs = voice.loudness()
     info = analyse_music(music, rate) if music is not None else None
     music_gain = 0.0
+    bed = np.zeros_like(voice.energy)
     if info is not None and info.power > 0:
         reference = voice_lufs if math.isfinite(voice_lufs) else target
         music_gain = 10 ** ((reference + BED_LEVEL_LU - to_lufs(info.power)) / 20)
-        step = binned.bin // 10
-        for first in range(0, binned.energy.shape[0], 4096):
-            bins = np.arange(first, min(first + 4096, binned.energy.shape[0]))
-            points = (bins[:, None] * binned.bin + np.arange(0, binned.bin, step)).astype(np.int64)
-            cover = envelope.coverage(points.ravel()).reshape(points.shape)
-            duck = (10.0 ** (-envelope.depth_db * cover / 10.0)).mean(axis=1)
-            binned.add_power(np.concatenate((np.zeros(first), info.power * music_gain**2 * duck)))
-    loudness = binned.loudness()
+        bed = _bed_energy(envelope, voice.bin, bed.shape[0]) * info.power * music_gain**2
+    loudness = to_lufs_total(voice.energy + bed, voice)
     if not math.isfinite(loudness):
-        gain = 1.0
-    else:
-        gain = 10 ** (min(MAX_GAIN_DB, target - loudness) / 20) / ENCODER_SCALE
-    limited = limit_timeline(timeline, gain)
-    return MixPlan(limited, gain, info, music_gain * gain, loudness, envelope)
+        return MixPlan(timeline, 1.0, info, music_gain, loudness, envelope)
+    gain = 10 ** (min(MAX_GAIN_DB, target - loudness) / 20)
+    # Limiting peaks lowers the loudness a little; settle the gain in a few cheap rounds.
+    for _ in range(3):
+        limited = limit_timeline(timeline, gain / ENCODER_SCALE)
+        if limited is timeline:
+            break
+        measured = to_lufs_total(timeline_energy(limited).energy + bed, voice)
+        gain = 10 ** (min(MAX_GAIN_DB, target - measured) / 20)
+    limited = limit_timeline(timeline, gain / ENCODER_SCALE)
+    pcm_gain = gain / ENCODER_SCALE
+    return MixPlan(limited, pcm_gain, info, music_gain * pcm_gain, loudness, envelope)
+
+
+def to_lufs_total(energy: npt.NDArray[np.float64], like: BinnedEnergy) -> float:
+    """Integrated loudness of binned energies laid out like `like`."""
+    binned = BinnedEnergy(0, like.sample_rate)
+    binned.energy = energy
+    return binned.loudness()
+
+
+def _bed_energy(envelope: DuckEnvelope, bin_frames: int, bins: int) -> npt.NDArray[np.float64]:
+    """Energy per bin of a unit-power bed under `envelope` (the duck sampled every 1/10 bin)."""
+    step = max(1, bin_frames // 10)
+    out = np.empty(bins)
+    for first in range(0, bins, 4096):
+        index = np.arange(first, min(first + 4096, bins))
+        points = (index[:, None] * bin_frames + np.arange(0, bin_frames, step)).astype(np.int64)
+        cover = envelope.coverage(points.ravel()).reshape(points.shape)
+        out[index] = (10.0 ** (-envelope.depth_db * cover / 10.0)).mean(axis=1) * bin_frames
+    return out
 
 
 def limit_timeline(timeline: Timeline, gain: float) -> Timeline:
@@ -100,6 +122,8 @@ def limit_timeline(timeline: Timeline, gain: float) -> Timeline:
         if key not in done:
             done[key] = _limit_clip(cue.clip, ceiling, window)
         cues.append(cue if done[key] is cue.clip else replace(cue, clip=done[key]))
+    if all(new is old for new, old in zip(cues, timeline.cues, strict=True)):
+        return timeline
     return replace(timeline, cues=cues)
 
 

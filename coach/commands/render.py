@@ -1,0 +1,156 @@
+"""`coach render`: a routine or a .cues file to MP3 tracks (with tags, chapters, sidecars)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from coach.commands.script_options import report_fit, script_options
+from coach.commands.speech_options import speech_options, voice_from_options
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from coach.speech.base import Clip
+    from coach.speech.voice import Voice
+
+
+class _ReportingVoice:
+    """A Voice that shows on the progress bar which chapter is being synthesized."""
+
+    def __init__(self, voice: Voice, bar: Any, chapters: list[str]) -> None:
+        self.voice = voice
+        self.bar = bar
+        self.chapters = chapters
+        self.done = 0
+
+    def clip(self, text: str) -> Clip:
+        return self.voice.clip(text)
+
+    def prepare(self, texts: Iterable[str]) -> None:
+        if self.done < len(self.chapters):
+            self.bar.label = f"Synthesizing {self.chapters[self.done][:30]}"
+            self.bar.render_progress()
+        self.voice.prepare(texts)
+        self.done += 1
+        self.bar.update(1)
+
+
+@click.command("render")
+@click.argument("routine")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    default="output",
+    show_default=True,
+    metavar="DIR",
+    help="Folder to write into (created if missing).",
+)
+@click.option(
+    "--split",
+    type=click.Choice(["session", "exercise"]),
+    default="session",
+    show_default=True,
+    help="One MP3 with chapters, or one track per chapter plus a playlist.",
+)
+@click.option(
+    "--bitrate",
+    default="96k",
+    show_default=True,
+    metavar="RATE",
+    help="MP3 bitrate (mono 22.05 kHz): 32k to 160k.",
+)
+@click.option(
+    "--music",
+    default=None,
+    metavar="FILE",
+    help="An audio file to loop under the voice, ducked while the coach speaks.",
+)
+@click.option("--no-cover", is_flag=True, help="Do not embed the generated cover image.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="Tracks encoded in parallel (with --split exercise).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@script_options
+@speech_options
+def render_command(
+    routine: str,
+    out_dir: str,
+    split: str,
+    bitrate: str,
+    music: str | None,
+    no_cover: bool,
+    jobs: int,
+    quiet: bool,
+    level: int | None,
+    phrases: str | None,
+    strict: bool,
+    engine: str,
+    voice: str | None,
+    rate: int | None,
+    volume: float | None,
+) -> None:
+    """Render ROUTINE (a .yaml file, a built-in name or a .cues file) to MP3 for a phone.
+
+    Writes DIR/<routine>.mp3 with chapters, or with --split exercise
+    DIR/<routine>/NN-<exercise>.mp3 and a .m3u8 playlist; beside every MP3 a
+    .lrc (lyrics: the cue being spoken) and a .timeline.json.
+    """
+    import sys
+
+    from coach.pipeline import load_script
+    from coach.render.render import parse_bitrate, render_timeline
+    from coach.resolve import resolve
+
+    parse_bitrate(bitrate)  # a bad value fails before any speech is synthesized
+    if music is not None:
+        from pathlib import Path
+
+        from coach.errors import InputError
+
+        if not Path(music).is_file():
+            raise InputError(f"{music}: music file not found")
+    show = not quiet and sys.stderr.isatty()
+    script = load_script(routine, level=level, phrases=phrases)
+    speaker = voice_from_options(engine, voice, rate, volume)
+    if show:
+        from coach.cues.model import Chapter
+
+        chapters = script.chapters
+        if not script.steps or not isinstance(script.steps[0], Chapter):
+            chapters = [script.title or "Start", *chapters]
+        with click.progressbar(length=len(chapters), label="Synthesizing", file=sys.stderr) as bar:
+            timeline = resolve(script, _ReportingVoice(speaker, bar, chapters))
+    else:
+        timeline = resolve(script, speaker)
+    report_fit(timeline.warnings, strict)
+    rate_hz = timeline.sample_rate
+    if show:
+        with click.progressbar(
+            length=timeline.length,
+            label=f"Encoding {timeline.duration / 60:.1f} min",
+            show_eta=True,
+            file=sys.stderr,
+        ) as bar:
+            result = render_timeline(
+                timeline, out_dir, split, bitrate, music, not no_cover, jobs, bar.update
+            )
+    else:
+        result = render_timeline(timeline, out_dir, split, bitrate, music, not no_cover, jobs)
+    for path in result.tracks:
+        click.echo(str(path))
+    if not quiet:
+        minutes, seconds = divmod(round(timeline.length / rate_hz), 60)
+        click.echo(
+            f"{len(result.tracks)} track{'s' if len(result.tracks) != 1 else ''}, "
+            f"{minutes}:{seconds:02d}, {len(timeline.chapters)} chapters, "
+            f"{len(result.files)} files in {out_dir}",
+            err=True,
+        )
