@@ -211,3 +211,25 @@ def test_the_schema_rejects_what_the_loader_rejects(name: str) -> None:
     doc = yaml.safe_load((REPO / "tests" / "malformed" / f"{name}.yaml").read_text())
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(doc, schema)
+
+
+DOC = REPO / "docs" / "routines.md"
+
+
+def test_the_format_reference_mentions_every_key() -> None:
+    from coach.routine.spec import OBJECTS
+
+    text = DOC.read_text(encoding="utf-8")
+    missing = {k.name for keys in OBJECTS.values() for k in keys if f"`{k.name}`" not in text}
+    assert not missing
+
+
+def test_the_complete_examples_in_the_reference_load(tmp_path: Path) -> None:
+    from coach.routine import parse_routine
+
+    blocks = DOC.read_text(encoding="utf-8").split("```yaml\n")[1:]
+    whole = [b.split("```")[0] for b in blocks]
+    whole = [b for b in whole if "\ntitle:" in "\n" + b]
+    assert len(whole) >= 4
+    for block in whole:
+        assert parse_routine(block.encode(), "doc.yaml").exercises
