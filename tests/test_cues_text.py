@@ -1,0 +1,205 @@
+"""The .cues text format: round trip, editing, and located errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coach.compiler import compile_routine
+from coach.cues.model import Chapter, Cue, CueScript, Say, Tone, Window
+from coach.cues.text import format_cues, parse_cues, read_cues
+from coach.errors import InputError
+from coach.resolve import resolve
+from coach.routine import builtin_routines, load_routine
+from coach.speech.fake import FakeEngine
+from coach.speech.voice import MemoryVoice
+
+SMALL = """coach-cues 1
+title "Small"
+routine "small"
+level 1
+
+chapter "Squat"
+say name "Squat." gap=0.6
+window work 6.000 "Squat, set 1 of 1"
+  @0.000 p100 go "Go!"
+  @1.500 p80 count "One"
+  @4.500 p80 count "Two"
+  @0.000 tone 880 0.15
+"""
+
+
+def test_reads_a_small_script() -> None:
+    script = parse_cues(SMALL, "small.cues")
+    assert script.title == "Small" and script.routine == "small" and script.level == 1
+    assert script.steps == [
+        Chapter("Squat"),
+        Say("Squat.", "name", 0.6),
+        Window(
+            6.0,
+            "work",
+            "Squat, set 1 of 1",
+            (
+                Cue(0.0, "Go!", "go", 100),
+                Cue(1.5, "One", "count", 80),
+                Cue(4.5, "Two", "count", 80),
+            ),
+            (Tone(0.0, 0.15, 880.0),),
+        ),
+    ]
+    assert format_cues(script) == SMALL
+
+
+@pytest.mark.parametrize("path", builtin_routines(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("level", [1, 2])
+def test_round_trip_on_every_shipped_routine(path: Path, level: int) -> None:
+    script = compile_routine(load_routine(str(path)), level=level)
+    text = format_cues(script)
+    assert parse_cues(text) == script
+    assert format_cues(parse_cues(text)) == text
+
+
+def test_editing_a_line_changes_what_is_said_there(tmp_path: Path) -> None:
+    edited = SMALL.replace('"Two"', '"Two, nice and slow"')
+    path = tmp_path / "edited.cues"
+    path.write_text(edited, encoding="utf-8")
+    voice = MemoryVoice(FakeEngine())
+    before = resolve(parse_cues(SMALL), voice)
+    after = resolve(read_cues(path), voice)
+    old = [c for c in before.cues if c.text == "Two"]
+    new = [c for c in after.cues if c.text == "Two, nice and slow"]
+    assert len(old) == len(new) == 1 and old[0].start == new[0].start
+
+
+BAD = [
+    ("", 1, 1, "empty cue script"),
+    ('title "x"\n', 1, 1, "starts with the line 'coach-cues 1'"),
+    ("coach-cues 7\n", 1, 12, "unsupported version"),
+    ('coach-cues 1\nsay name "Hi." gap=0.4\n', 2, 1, "needs a title"),
+    ('coach-cues 1\ntitle "T"\nsay name "Hi.\n', 3, 10, "unterminated quote"),
+    ('coach-cues 1\ntitle "T"\nsay name "Hi." gap=soon\n', 3, 16, "gap must be a number"),
+    ('coach-cues 1\ntitle "T"\nsay name "Hi." gap=-1\n', 3, 16, "0 or more"),
+    ('coach-cues 1\ntitle "T"\nshout name "Hi."\n', 3, 1, "unknown line 'shout'"),
+    (
+        'coach-cues 1\ntitle "T"\nwindow work 5 "w"\n  @6.0 p80 count "One"\n',
+        4,
+        3,
+        "beyond the end",
+    ),
+    ('coach-cues 1\ntitle "T"\nwindow work 5 "w"\n  @5 tone 880 0.1\n', 4, 3, "beyond the end"),
+    ('coach-cues 1\ntitle "T"\nwindow work 5 "w"\n  @1 high count "One"\n', 4, 6, "priority"),
+    ('coach-cues 1\ntitle "T"\nwindow work 5 "w"\n  @1 p80 count One\n', 4, 16, "double quotes"),
+    ('coach-cues 1\ntitle "T"\nwindow work 5 "w"\n  @x p80 count "One"\n', 4, 4, "offset must be"),
+    ('coach-cues 1\ntitle "T"\nwindow work 5 "w"\n  @1 tone 880\n', 4, 6, "tone line"),
+    (
+        'coach-cues 1\ntitle "T"\nwindow work 5 "w"\n  @1 p80 count "One" loud=yes\n',
+        4,
+        22,
+        "short=",
+    ),
+    ('coach-cues 1\ntitle "T"\nwindow work long "w"\n', 3, 13, "duration must be"),
+    ('coach-cues 1\ntitle "T"\n  @1 p80 count "One"\n', 3, 1, "must follow a 'window'"),
+    ('coach-cues 1\ntitle "T"\nsay name ""\n', 3, 10, "empty text"),
+    ('coach-cues 1\ntitle "T"\nsay name "a\\qb"\n', 3, 12, "bad text"),
+    ('coach-cues 1\ntitle "T"\nsay name "Hi."x\n', 3, 15, "space after the closing quote"),
+    ('coach-cues 1\ntitle "T"\nlevel zero\n', 3, 7, "level must be"),
+    ('coach-cues 1\ntitle "T"\nsay "Hi."\n', 3, 5, "expected a kind"),
+    ('coach-cues 1\ntitle "T"\nchapter "A" extra\n', 3, 13, "unexpected 'extra'"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "column", "message"), BAD)
+def test_bad_scripts_get_located_errors(text: str, line: int, column: int, message: str) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_cues(text, "x.cues")
+    first = caught.value.problems[0]
+    assert (first.file, first.line, first.column) == ("x.cues", line, column), str(caught.value)
+    assert message in first.message
+
+
+def test_every_problem_is_reported_not_just_the_first() -> None:
+    text = 'coach-cues 1\ntitle "T"\nsay name "" \nwindow work 2 "w"\n  @3 p80 c "x"\n'
+    with pytest.raises(InputError) as caught:
+        parse_cues(text, "x.cues")
+    assert [p.line for p in caught.value.problems] == [3, 5]
+
+
+def test_read_cues_reports_bad_bytes_with_a_location(tmp_path: Path) -> None:
+    path = tmp_path / "bad.cues"
+    path.write_bytes(b'coach-cues 1\ntitle "caf\xe9"\n')
+    with pytest.raises(InputError) as caught:
+        read_cues(path)
+    assert str(caught.value) == f"{path}:2:11: not UTF-8 text; save the file as UTF-8"
+
+
+# ---- property tests --------------------------------------------------------------------
+
+texts = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30).filter(
+    lambda t: t.strip() != ""
+)
+kinds = st.from_regex(r"[A-Za-z_][A-Za-z0-9_.-]{0,8}", fullmatch=True)
+seconds = st.floats(min_value=0, max_value=1e5, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def windows(draw: st.DrawFn) -> Window:
+    duration = draw(st.floats(min_value=0.001, max_value=1e4, allow_nan=False))
+    offsets = st.floats(min_value=0, max_value=duration, exclude_max=True, allow_nan=False)
+    cues = draw(
+        st.lists(
+            st.builds(
+                Cue,
+                at=offsets,
+                text=texts,
+                kind=kinds,
+                priority=st.integers(-5, 200),
+                short=st.none() | texts,
+            ),
+            max_size=4,
+        )
+    )
+    tones = draw(
+        st.lists(
+            st.builds(
+                Tone,
+                at=offsets,
+                duration=st.floats(min_value=0.001, max_value=5, allow_nan=False),
+                frequency=st.floats(min_value=1, max_value=20000, allow_nan=False),
+            ),
+            max_size=2,
+        )
+    )
+    return Window(duration, draw(kinds), draw(st.text(max_size=20)), tuple(cues), tuple(tones))
+
+
+steps = st.one_of(
+    st.builds(Say, text=texts, kind=kinds, gap=seconds),
+    st.builds(Chapter, title=st.text(max_size=20)),
+    windows(),
+)
+scripts = st.builds(
+    CueScript,
+    title=st.text(max_size=20),
+    steps=st.lists(steps, max_size=6),
+    routine=st.text(max_size=10),
+    level=st.integers(1, 9),
+    description=st.text(max_size=30),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(scripts)
+def test_any_script_survives_format_then_read(script: CueScript) -> None:
+    assert parse_cues(format_cues(script)) == script
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_any_text_gives_a_script_or_a_clean_error(text: str) -> None:
+    try:
+        parse_cues("coach-cues 1\n" + text, "fuzz.cues")
+    except InputError as error:
+        assert error.problems and all(p.file == "fuzz.cues" and p.line >= 1 for p in error.problems)
