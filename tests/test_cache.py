@@ -188,3 +188,31 @@ def test_encode_is_stable() -> None:
     data = encode_clip(Clip(np.array([1, -2], dtype=np.int16)))
     assert data[:8] == b"COACHCLP"
     assert data[HEADER.size :] == b"\x01\x00\xfe\xff"
+
+
+def test_second_resolve_of_a_shipped_routine_synthesizes_nothing() -> None:
+    pipeline = pytest.importorskip("coach.pipeline")
+    resolve = pytest.importorskip("coach.resolve")
+    script = pipeline.load_script("tabata")
+    first = open_voice("fake")
+    timeline = resolve.resolve(script, first)
+    assert first.stats.synthesized > 10
+    second = open_voice("fake")
+    again = resolve.resolve(script, second)
+    assert second.stats.synthesized == 0
+    assert second.stats.disk_hits == first.stats.synthesized
+    assert again.length == timeline.length
+
+
+def test_bench_script_reports_zero_warm_synthesis(tmp_path: Path) -> None:
+    script = Path(__file__).resolve().parent.parent / "scripts" / "bench_cache.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "tabata", "--engine", "fake", "--runs", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = [line.split("|") for line in result.stdout.splitlines() if line.startswith("| warm")]
+    assert len(rows) == 1 and rows[0][4].strip() == "0"

@@ -74,21 +74,27 @@ class PiperEngine:
         from importlib.metadata import version
 
         self.version = version("piper-tts")
-        with _LOCK:
+        self._piper_module = piper
+        self._piper: Any = None  # the model loads on first use: a warm cache never needs it
+        self._config = piper.SynthesisConfig(length_scale=BASE_WPM / self.rate)
+
+    def _model(self) -> Any:
+        """The loaded voice model (call with _LOCK held)."""
+        if self._piper is None:
             key = str(self.model)
             if key not in _loaded:
                 try:
-                    _loaded[key] = piper.PiperVoice.load(key)
+                    _loaded[key] = self._piper_module.PiperVoice.load(key)
                 except (OSError, ValueError, RuntimeError) as error:
                     raise CoachError(f"piper could not load {self.model.name}: {error}") from None
             self._piper = _loaded[key]
-            self._config = piper.SynthesisConfig(length_scale=BASE_WPM / self.rate)
+        return self._piper
 
     def synthesize(self, text: str) -> Clip:
         if not text.strip():
             return Clip(np.zeros(0, dtype=np.int16))
         with _LOCK:
-            chunks = list(self._piper.synthesize(text, syn_config=self._config))
+            chunks = list(self._model().synthesize(text, syn_config=self._config))
         pieces: list[np.ndarray[Any, np.dtype[np.float64]]] = []
         for chunk in chunks:
             audio = np.asarray(chunk.audio_float_array, dtype=np.float64)
