@@ -285,7 +285,7 @@ class _Compiler:
         duration = self.countdown + PREPARE_EXTRA
         if side:
             first = self.cue(
-                0.0, self.speak.phrase("side_start", side=side), "side", PRIORITY_CRITICAL
+                0.0, self.speak.phrase("side_start", side=side), "side", PRIORITY_COUNT
             )
         else:
             first = self.cue(0.0, self.speak.phrase("get_ready"), "get_ready", PRIORITY_INFO)

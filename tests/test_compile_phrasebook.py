@@ -1,0 +1,150 @@
+"""The phrasebook: defaults, user files, routine overrides, located errors, numbers."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from coach.compiler import compile_routine, default_phrasebook, load_phrasebook
+from coach.compiler.numbers import duration_words, number_words
+from coach.compiler.phrasebook import TEMPLATES, parse_phrasebook
+from coach.cues.model import Window
+from coach.errors import InputError
+from coach.routine import load_routine
+from coach.routine.model import Exercise, Routine, Section
+
+
+def small(**fields: object) -> Routine:
+    ex = Exercise("Squat", sets=2, reps=5, rest=30.0)
+    return Routine("T", (Section(None, (ex,)),), name="t", **fields)  # type: ignore[arg-type]
+
+
+def rest_texts(routine: Routine, **kwargs: object) -> list[str]:
+    script = compile_routine(routine, **kwargs)  # type: ignore[arg-type]
+    return [
+        c.text for s in script.steps if isinstance(s, Window) for c in s.cues if c.kind == "rest"
+    ]
+
+
+def test_default_phrasebook_has_every_template() -> None:
+    assert set(default_phrasebook().templates) == set(TEMPLATES)
+
+
+@pytest.mark.parametrize(
+    ("n", "words"),
+    [
+        (0, "zero"),
+        (7, "seven"),
+        (13, "thirteen"),
+        (20, "twenty"),
+        (42, "forty-two"),
+        (100, "one hundred"),
+        (315, "three hundred fifteen"),
+        (2026, "two thousand twenty-six"),
+    ],
+)
+def test_numbers_as_words(n: int, words: str) -> None:
+    assert number_words(n) == words
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [
+        (1, "one second"),
+        (30, "thirty seconds"),
+        (60, "one minute"),
+        (90, "one minute thirty seconds"),
+        (125, "two minutes five seconds"),
+        (29.6, "thirty seconds"),
+    ],
+)
+def test_durations_as_words(seconds: float, words: str) -> None:
+    assert duration_words(seconds) == words
+
+
+def test_a_user_file_replaces_phrases(tmp_path: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text('rest: "Breathe for {duration}."\n', encoding="utf-8")
+    assert rest_texts(small(), phrasebook=load_phrasebook(str(path))) == [
+        "Breathe for thirty seconds."
+    ]
+
+
+def test_a_routine_overrides_phrases() -> None:
+    texts = rest_texts(small(phrases={"rest": ("Shake it out for {duration}.",)}))
+    assert texts == ["Shake it out for thirty seconds."]
+
+
+def test_routine_override_with_unknown_template_points_at_the_routine(tmp_path: Path) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text(
+        "title: T\nphrases:\n  rests: Take five.\nexercises:\n  - name: Squat\n    reps: 5\n",
+        encoding="utf-8",
+    )
+    routine = load_routine(str(path))
+    with pytest.raises(InputError) as caught:
+        compile_routine(routine)
+    assert str(caught.value) == f"{path}:3:3: unknown phrase template 'rests'; did you mean 'rest'?"
+
+
+def test_routine_override_with_bad_placeholder_is_located(tmp_path: Path) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text(
+        'title: T\nphrases:\n  next_up: "Now {exercise}."\n'
+        'exercises:\n  - {name: Squat, reps: 5}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        compile_routine(load_routine(str(path)))
+    message = str(caught.value)
+    assert message.startswith(f"{path}:3:3: unknown placeholder {{exercise}} in 'next_up'")
+    assert "{name}" in message
+
+
+BAD_FILES = [
+    ("reset: Rest.\n", 1, 1, "unknown phrase template 'reset'; did you mean 'rest'?"),
+    ('rest: "Rest for {secs}."\n', 1, 7, "unknown placeholder {secs} in 'rest'"),
+    ('next_up: "Next one."\n', 1, 10, "'next_up' must say {name} in every variant"),
+    ('rest: "Rest {duration"\n', 1, 7, "bad placeholder"),
+    ('rest: "Rest {duration:>5}"\n', 1, 7, "plain {name}"),
+    ("rest: [Rest., 5]\n", 1, 15, "must be text"),
+    ("rest:\n  variants: [Rest.]\n  long: Rest a while.\n", 3, 3, "unknown key 'long'"),
+    ("rest:\n  short: Rest.\n", 2, 3, "needs variants"),
+    ("rest: []\n", 1, 7, "needs at least one phrase"),
+    ("rest: Rest.\nrest: Pause.\n", 2, 1, "given twice"),
+    ("- rest\n", 1, 1, "a phrasebook is a mapping"),
+    ("rest: [unclosed\n", 2, 1, "YAML syntax"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "column", "message"), BAD_FILES)
+def test_bad_phrasebooks_get_located_errors(
+    text: str, line: int, column: int, message: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_phrasebook(text, "p.yaml")
+    first = caught.value.problems[0]
+    assert (first.file, first.line, first.column) == ("p.yaml", line, column), str(caught.value)
+    assert message in first.message
+
+
+def test_variants_do_not_repeat_back_to_back() -> None:
+    speaker = default_phrasebook().speaker()
+    picks = [speaker.text("keep_going") for _ in range(20)]
+    assert all(a != b for a, b in itertools.pairwise(picks))
+    assert len(set(picks)) > 2
+
+
+def test_short_form_is_kept_when_a_user_gives_only_variants(tmp_path: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text("halfway: [Half of it done.]\n", encoding="utf-8")
+    book = load_phrasebook(str(path))
+    phrase = book.speaker().phrase("halfway")
+    assert (phrase.text, phrase.short) == ("Half of it done.", "Halfway.")
+
+
+def test_a_placeholder_first_still_starts_with_a_capital() -> None:
+    phrase = default_phrasebook().speaker().phrase("countdown", count="three")
+    assert phrase.text == "Three"
