@@ -90,3 +90,29 @@ def test_neural_voice_renders_a_shipped_routine(runner: CliRunner, tmp_path: Pat
     assert result.exit_code == 0, result.output
     mp3s = list(tmp_path.rglob("*.mp3"))
     assert mp3s and all(p.stat().st_size > 10_000 for p in mp3s)
+
+
+BOTH = """
+from coach.speech.base import create_engine
+first, second = {order}
+a = create_engine(first)
+b = create_engine(second)
+print(a.synthesize("three").frames > 0, b.synthesize("three").frames > 0)
+"""
+
+
+@needs_piper
+@pytest.mark.parametrize("order", [("pyttsx3", "piper"), ("piper", "pyttsx3")])
+def test_pyttsx3_and_piper_share_a_process(order: tuple[str, str]) -> None:
+    # Both carry an espeak-ng; a globally loaded libespeak-ng used to crash piper's copy.
+    import subprocess
+
+    result = subprocess.run(
+        [sys.executable, "-c", BOTH.format(order=order)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["True", "True"]

@@ -1,10 +1,13 @@
 """Find libespeak-ng for pyttsx3 on Linux: the system's, else the espeakng-loader wheel's.
 
 pyttsx3's espeak driver opens the library by its soname ("libespeak-ng.so.1") when its
-module is imported. If the wheel's copy is already loaded (RTLD_GLOBAL), the dynamic
-loader hands that copy back, so preloading it here, before pyttsx3 is imported, is
-enough to make a bare machine speak. ESPEAK_DATA_PATH points the library at the data
-shipped in the same wheel.
+module is imported. The dynamic loader answers a soname that is already loaded with the
+loaded copy, so loading the wheel's file here, before pyttsx3 is imported, is enough to
+make a bare machine speak; ESPEAK_DATA_PATH points it at the data in the same wheel.
+
+The library is loaded RTLD_LOCAL, not RTLD_GLOBAL: piper's extension carries its own
+copy of espeak-ng, and with a global libespeak-ng its calls bind to the wrong copy and
+crash the process when both engines are used in one run.
 
 COACH_ESPEAK chooses: "auto" (default: system, else wheel), "system" or "bundled".
 """
@@ -77,7 +80,7 @@ def _load(mode: str) -> EspeakLibrary:
 def _load_system(problems: list[str]) -> EspeakLibrary | None:
     name = ctypes.util.find_library("espeak-ng") or SONAME
     try:
-        ctypes.CDLL(name, mode=ctypes.RTLD_GLOBAL)
+        ctypes.CDLL(name)
     except OSError:
         problems.append("no system libespeak-ng")
         return None
@@ -93,7 +96,7 @@ def _load_bundled(problems: list[str]) -> EspeakLibrary | None:
     try:
         path = str(espeakng_loader.get_library_path())
         data = str(espeakng_loader.get_data_path())
-        ctypes.CDLL(path, mode=ctypes.RTLD_GLOBAL)
+        ctypes.CDLL(path)
     except (OSError, RuntimeError) as error:
         problems.append(f"the espeakng-loader library did not load: {error}")
         return None
