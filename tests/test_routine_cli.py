@@ -65,7 +65,7 @@ def test_show_json_has_the_same_numbers_as_the_text(runner: CliRunner, name: str
     assert plan["estimate"] in text
     for ex in exercises(plan):
         assert ex["name"] in text
-    assert plan["exercises"] == len(exercises(plan))
+    assert plan["exercise_count"] == len(exercises(plan))
 
 
 def test_at_home_glutes_matches_its_seed(runner: CliRunner) -> None:

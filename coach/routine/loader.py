@@ -417,7 +417,8 @@ class _Builder:
             if name in found:
                 first = found[name][0].start_mark.line + 1
                 self.fail(
-                    key_node, f"duplicate key '{name}' (first given on line {first}); keep only one"
+                    key_node,
+                    f"duplicate key '{_short(name)}' (first given on line {first}); keep only one",
                 )
             elif name not in keys:
                 self.fail(key_node, _unknown_key(name, keys, what))
@@ -601,7 +602,7 @@ class _Builder:
             if name is None:
                 continue
             if name in texts:
-                self.fail(key_node, f"duplicate phrase '{name}'; keep only one")
+                self.fail(key_node, f"duplicate phrase '{_short(name)}'; keep only one")
                 continue
             try:
                 value = self.texts(Key(name, "texts", ""), value_node)
@@ -757,5 +758,5 @@ def _merge(base: dict[str, _Value], notch: dict[str, _Value]) -> dict[str, _Valu
 def _unknown_key(name: str, keys: dict[str, Key], what: str) -> str:
     close = difflib.get_close_matches(name, list(keys), n=1, cutoff=0.6)
     if close:
-        return f"unknown key '{name}' in {what}; did you mean '{close[0]}'?"
-    return f"unknown key '{name}' in {what}; expected one of: {', '.join(keys)}"
+        return f"unknown key '{_short(name)}' in {what}; did you mean '{close[0]}'?"
+    return f"unknown key '{_short(name)}' in {what}; expected one of: {', '.join(keys)}"

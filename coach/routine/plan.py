@@ -126,7 +126,7 @@ class Plan:
             "title": self.title,
             "description": self.description,
             "level": self.level,
-            "exercises": self.exercise_count,
+            "exercise_count": self.exercise_count,
             "estimated_seconds": round(self.seconds, 1),
             "estimate": format_estimate(self.seconds),
             "sections": [s.to_dict() for s in self.sections],
