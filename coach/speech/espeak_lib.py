@@ -17,7 +17,6 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
-import sys
 import threading
 from dataclasses import dataclass
 
@@ -104,16 +103,3 @@ def _load_bundled(problems: list[str]) -> EspeakLibrary | None:
     os.environ["ESPEAK_DATA_PATH"] = data
     return EspeakLibrary("bundled", path)
 
-
-def loaded_library_path() -> str | None:
-    """The file the process mapped for libespeak-ng (Linux), for tests and diagnostics."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        with open("/proc/self/maps", encoding="utf-8") as maps:
-            for line in maps:
-                if "libespeak-ng" in line:
-                    return line.split(maxsplit=5)[-1].strip()
-    except OSError:
-        return None
-    return None
