@@ -286,6 +286,7 @@ class _Builder:
     def __init__(self, source: str) -> None:
         self.source = source
         self.problems: list[Problem] = []
+        self._seen: set[Problem] = set()
 
     def loc(self, node: Node) -> Location:
         mark = node.start_mark
@@ -300,7 +301,8 @@ class _Builder:
     def fail(self, node: Node, message: str) -> None:
         where = self.loc(node)
         problem = Problem(where.file, where.line, where.column, message)
-        if problem not in self.problems:
+        if problem not in self._seen:  # a node shared through an alias is reported once
+            self._seen.add(problem)
             self.problems.append(problem)
 
     # -- the routine -------------------------------------------------------------
