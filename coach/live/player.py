@@ -16,10 +16,14 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from coach.live.program import Program
+
+if TYPE_CHECKING:
+    from coach.live.music import LiveMusic
 from coach.speech.base import Samples
 
 PREROLL = 0.3  # seconds of silence before the first sound: outputs swallow a stream's start
@@ -55,8 +59,10 @@ class Player:
         preroll: float = PREROLL,
         resume_preroll: float = RESUME_PREROLL,
         clock: Callable[[], float] = time.monotonic,
+        music: LiveMusic | None = None,
     ) -> None:
         self.program = program
+        self.music = music
         self.rate = program.timeline.sample_rate
         self.position = start
         self.frame = 0  # output frames pulled so far
@@ -152,6 +158,8 @@ class Player:
         start, end = self.position, self.position + step
         self._log_span(start, end, frame, wall)
         samples = program.mixer.render(start, step)
+        if self.music is not None:
+            samples = self.music.mix(samples, start, program.timeline)
         if self.volume != 1.0:
             samples = np.clip(samples.astype(np.float32) * self.volume, -32768, 32767).astype(
                 np.int16

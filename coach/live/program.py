@@ -159,6 +159,14 @@ def resolve_in_background(script: CueScript, voice: Any) -> Program:
     return program
 
 
+def chapter_titles(script: CueScript) -> list[str]:
+    """The chapters the resolver makes: steps before the first mark get the script's title."""
+    titles = script.chapters
+    if script.steps and not isinstance(script.steps[0], Chapter):
+        titles = [script.title or "Start", *titles]
+    return titles
+
+
 def unpack_chapter(
     item: Any,
 ) -> tuple[ChapterSpan, list[TimedCue], list[TimedTone], list[str]]:

@@ -1,0 +1,103 @@
+"""`coach play`: speak a routine live, on time, with keys to pause, skip and go back."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from coach.commands.script_options import script_options
+from coach.commands.speech_options import speech_options
+
+
+@click.command("play")
+@click.argument("source", metavar="ROUTINE|FILE.cues")
+@script_options
+@speech_options
+@click.option(
+    "--start-at",
+    default=None,
+    metavar="CHAPTER|MM:SS",
+    help="Start at a chapter (number or title) or a time into the session.",
+)
+@click.option(
+    "--music",
+    default=None,
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="An audio file to loop under the voice (ducked while the coach speaks).",
+)
+@click.option(
+    "--output",
+    default="default",
+    show_default=True,
+    metavar="NAME",
+    help="Where the sound goes: default (the system's output) or null (no device, same timing).",
+)
+@click.option("--events", default=None, hidden=True, help="Write the event log here (JSON lines).")
+def play_command(
+    source: str,
+    level: int | None,
+    phrases: str | None,
+    strict: bool,
+    engine: str,
+    voice: str | None,
+    rate: int | None,
+    volume: float | None,
+    start_at: str | None,
+    music: str | None,
+    output: str,
+    events: str | None,
+) -> None:
+    """Play ROUTINE (a built-in name or a .yaml file) or a .cues file live.
+
+    On a terminal: a status screen and keys (space pause, n next, p back,
+    +/- volume, q quit). Otherwise one line per chapter.
+    """
+    from coach.commands.script_options import report_fit
+    from coach.commands.speech_options import voice_from_options
+    from coach.live.player import Player
+    from coach.live.program import chapter_titles, resolve_in_background
+    from coach.live.session import is_interactive, play, start_position
+    from coach.live.sinks import open_output
+    from coach.pipeline import load_script
+    from coach.speech.base import SAMPLE_RATE
+
+    script = load_script(source, level=level, phrases=phrases)
+    speaker = voice_from_options(engine, voice, rate, volume)
+    sink = open_output(output, SAMPLE_RATE)  # before any speech: a missing device fails fast
+    bed = None
+    if music:
+        from coach.live.music import LiveMusic
+
+        bed = LiveMusic(music, SAMPLE_RATE)
+    program = resolve_in_background(script, speaker)
+    if strict:  # every fit decision must be known before the first sound
+        program.wait_complete()
+        if program.error is not None:
+            raise program.error
+    start = start_position(program, start_at, chapter_titles(script))
+    shown = len(program.timeline.warnings)
+    report_fit(program.timeline.warnings, strict)
+    click.echo(f"Playing {script.title!r} on {sink.describe()}", err=True)
+    player = Player(program, start=start, music=bed)
+    try:
+        code = play(player, sink, is_interactive())
+    finally:
+        if bed is not None:
+            bed.close()
+        if events:
+            write_events(events, player)
+    report_fit(program.timeline.warnings[shown:], False)
+    if code:
+        sys.exit(code)
+
+
+def write_events(path: str, player: object) -> None:
+    """The player's event log as JSON lines: kind, position, frame, wall, text."""
+    import dataclasses
+    import json
+
+    with open(path, "w", encoding="utf-8") as out:
+        for event in getattr(player, "events", []):
+            out.write(json.dumps(dataclasses.asdict(event)) + "\n")
