@@ -233,3 +233,12 @@ def test_the_complete_examples_in_the_reference_load(tmp_path: Path) -> None:
     assert len(whole) >= 4
     for block in whole:
         assert parse_routine(block.encode(), "doc.yaml").exercises
+
+
+def test_validate_checks_phrase_override_names(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "phrases.yaml"
+    path.write_text("title: T\nphrases:\n  rets: Breathe.\nexercises: [{name: A, reps: 3}]\n")
+    result = runner.invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{path}:3:3: ")
+    assert "'rest'" in result.stderr

@@ -70,15 +70,20 @@ def show_command(routine: str, level: int | None, as_json: bool) -> None:
 def validate_command(files: tuple[str, ...]) -> None:
     """Check routine files; print `FILE: ok` for each good one.
 
-    Every problem of a bad file goes to stderr as FILE:LINE:COL: message; the
-    exit code is 2 if any file is bad.
+    A file is good when it loads and compiles at both levels. Every problem of
+    a bad file goes to stderr as FILE:LINE:COL: message; the exit code is 2 if
+    any file is bad.
     """
+    from coach.compiler import compile_routine
     from coach.routine import load_routine
 
     bad = 0
     for name in files:
         try:
-            load_routine(name)
+            routine = load_routine(name)
+            # the compiler checks what only it knows, such as phrase override names
+            for level in (1, 2):
+                compile_routine(routine, level)
         except InputError as error:
             bad += 1
             for line in str(error).splitlines():
