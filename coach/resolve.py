@@ -150,7 +150,12 @@ class _Resolver:
         notes: list[tuple[float, str]] = []
         for i in order:
             cue = window.cues[i]
-            timed = self.place(cue, placer, start, notes, chapter.index, title)
+            # A cue should end before the next cue that ranks as high as it does, even though
+            # that one is placed later: a run of counts then shortens instead of dropping.
+            rivals = [c for c in window.cues if c.priority >= cue.priority and c.at > cue.at]
+            nxt = min(rivals, key=lambda c: c.at, default=None)
+            limit = (length, "") if nxt is None else (self.samples(nxt.at) - self.guard, nxt.text)
+            timed = self.place(cue, placer, start, notes, chapter.index, title, limit)
             if timed is not None:
                 placed.append(timed)
         placed.sort(key=lambda c: c.start)
@@ -172,15 +177,22 @@ class _Resolver:
         notes: list[tuple[float, str]],
         chapter: int,
         title: str,
+        limit: tuple[int, str],
     ) -> TimedCue | None:
-        """Place one cue: at its anchor, else short, else moved, else dropped (noted)."""
+        """Place one cue: at its anchor, else short, else moved, else dropped (noted).
+
+        `limit` is where the next cue of the same or higher priority starts (and its text).
+        """
         anchor = self.samples(cue.at)
         where = f"{title} @ {clock(start + anchor, self.rate)}"
         full = self.voice.clip(cue.text)
         blocked = placer.clash(anchor, full.frames)
-        if blocked is None:
+        end, rival = limit
+        if blocked is None and (anchor + full.frames <= end or not cue.short):
             placer.take(anchor, full.frames, cue.text)
             return TimedCue(start + anchor, cue.text, cue.kind, chapter, full)
+        if blocked is None:
+            blocked = f'"{rival}"'
         short = self.voice.clip(cue.short) if cue.short else None
         if cue.short and short is not None and placer.clash(anchor, short.frames) is None:
             notes.append(

@@ -182,13 +182,19 @@ def test_same_input_same_output_and_variants_rotate() -> None:
 
 
 def test_counts_are_never_moved_only_shortened_or_dropped() -> None:
-    # Fast reps with a hold: "Seventeen, and hold." cannot fit before "down".
-    ex = Exercise("Clam", reps=20, tempo=2.0, hold=1.0)
+    # Fast alternating reps: "Seventeen, right leg." (1.05 s) cannot fit in a 1 s rep.
+    ex = Exercise("Lunge", reps=20, tempo=1.0, alternate=True, sides=("right leg", "left leg"))
     tl = timeline_of(routine(ex))
     (go,) = of_kind(tl, "go")
-    for k, count in enumerate(of_kind(tl, "count")):
-        assert count.start - go.start == round((k * 3.0 + 1.0) * RATE)
-    assert any('said "Seventeen"' in w for w in tl.warnings)
+    counts = of_kind(tl, "count")
+    assert len(counts) == 20
+    for k, count in enumerate(counts):
+        assert count.start - go.start == round((k * 1.0 + 0.5) * RATE)
+    assert counts[16].text == "Right leg."
+    assert any(
+        '"Seventeen, right leg." would run into' in w and 'said "Right leg."' in w
+        for w in tl.warnings
+    )
     assert_no_overlap(tl)
 
 

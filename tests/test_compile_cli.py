@@ -11,10 +11,11 @@ from coach.cues.text import read_cues
 
 CROWDED = """title: Crowded
 exercises:
-  - name: Clam
-    reps: 6
-    tempo: 2s
-    hold: 0.5
+  - name: Quick lunge
+    reps: 16
+    tempo: 1s
+    alternate: true
+    sides: [right leg, left leg]
 """
 
 
@@ -41,7 +42,7 @@ def test_fit_warnings_go_to_stderr_and_strict_makes_them_errors(
     out = tmp_path / "crowded.cues"
     loose = runner.invoke(cli, ["compile", str(routine), "--engine", "fake", "-o", str(out)])
     assert loose.exit_code == 0, loose.output
-    assert "warning: Clam @ " in loose.stderr and "instead" in loose.stderr
+    assert "warning: Quick lunge @ " in loose.stderr and "instead" in loose.stderr
     out.unlink()
     strict = runner.invoke(
         cli, ["compile", str(routine), "--engine", "fake", "--strict", "-o", str(out)]

@@ -46,6 +46,7 @@ LONG_WORK = 30.0  # timed work at least this long gets "halfway"
 KEEP_GOING_EVERY = 15.0  # seconds between encouragements in a set to failure
 DEFAULT_FAILURE_CAP = 60.0
 SPEECH_CPS = 14.0  # characters per second of a typical voice, to guess what fits between counts
+HOLD_WORD = 2.0  # holds at least this long add "hold" to the count; shorter ones only "down"
 
 
 def _t(seconds: float) -> float:
@@ -365,12 +366,16 @@ class _Compiler:
         label = f"{ex.name}, set {n} of {ex.sets}" + (f", {side}" if side else "")
         cues = [self.cue(0.0, self.speak.phrase("go"), "go", PRIORITY_CRITICAL)]
         slots: list[float] = []  # free moments where a form cue or reminder may go
+        after, top, rep = 0.0, ex.tempo / 2, ex.rep_seconds
         if ex.reps is not None and not ex.to_failure:
-            rep_cues, slots = self.rep_cues(ex)
+            rep_cues, slots, after = self.rep_cues(ex)
             cues.extend(rep_cues)
         else:
             cues.extend(self.timed_cues(ex, duration))
-        fits = _Fitter(cues, slots, duration, ex)
+        if slots:  # room from a free moment to the next count
+            fits = _Fitter(cues, slots, duration, after - top - 0.05, rep + top - after - 0.1)
+        else:
+            fits = _Fitter(cues, [], duration, 2.0, 2.5)
         form = [text for text in ex.cues if text not in self.long_cues(ex)]
         for i, text in enumerate(form):
             at = fits.place(duration * (i + 1) / (len(form) + 1))
@@ -386,7 +391,8 @@ class _Compiler:
         cues.sort(key=lambda c: (c.at, -c.priority))
         self.window(Window(duration, "work", label, tuple(cues), (GO_TONE,)))
 
-    def rep_cues(self, ex: Exercise) -> tuple[list[Cue], list[float]]:
+    def rep_cues(self, ex: Exercise) -> tuple[list[Cue], list[float], float]:
+        """Counts (and holds, last reps) of a rep set; the free moments; where they start."""
         reps = ex.reps or 0
         rep, top = ex.rep_seconds, ex.tempo / 2
         sides = self.alternate_sides(ex) if ex.alternate else ()
@@ -398,7 +404,7 @@ class _Compiler:
             count = number_words(k)
             if sides:
                 phrase = self.speak.phrase("alternate_rep", count=count, side=sides[(k - 1) % 2])
-            elif ex.hold > 0:
+            elif ex.hold >= HOLD_WORD:
                 phrase = self.speak.phrase("rep_hold", count=count)
             else:
                 phrase = self.speak.phrase("rep_count", count=count)
@@ -408,17 +414,25 @@ class _Compiler:
                 # The end of a hold is on the beat: it outranks the count, which can shorten.
                 at = start + top + ex.hold
                 cues.append(self.cue(at, release, "release", PRIORITY_CRITICAL))
-            if last and k == reps - last + 1:
-                phrase = self.speak.phrase("last_reps", count=number_words(last))
-                cues.append(self.cue(start, phrase, "last_reps", PRIORITY_INFO))
-            elif k == reps and reps >= 3 and k > 1:
-                cues.append(
-                    self.cue(start, self.speak.phrase("last_rep"), "last_reps", PRIORITY_INFO)
-                )
-            after = top + (ex.hold if ex.hold > 0 else 0.0) + 0.6
-            if k < reps - last and after < rep:
-                slots.append(start + after)
-        return cues, slots
+        # Free moments start once the longest count (or the "down" of a hold) has been said.
+        spoken = max((len(c.text) for c in cues if c.kind == "count"), default=0) / SPEECH_CPS
+        after = top + max(spoken + 0.25, ex.hold + 0.9 if ex.hold > 0 else 0.0)
+        for k in range(1, reps - last):
+            if after < rep:
+                slots.append((k - 1) * rep + after)
+
+        def before_rep(k: int) -> float:
+            """Just after the previous rep's count, or at the rep's start if that is too tight."""
+            return (k - 2) * rep + after if k > 1 and after < rep else (k - 1) * rep
+
+        if last:
+            phrase = self.speak.phrase("last_reps", count=number_words(last))
+            cues.append(self.cue(before_rep(reps - last + 1), phrase, "last_reps", PRIORITY_INFO))
+        if reps >= 3:
+            phrase = self.speak.phrase("last_rep")
+            cues.append(self.cue(before_rep(reps), phrase, "last_reps", PRIORITY_INFO))
+        cues.sort(key=lambda c: c.at)
+        return cues, slots, after
 
     def timed_cues(self, ex: Exercise, duration: float) -> list[Cue]:
         cues = []
@@ -455,15 +469,13 @@ class _Fitter:
     decides (move, shorten or drop) against the real clip lengths.
     """
 
-    def __init__(self, cues: list[Cue], slots: list[float], duration: float, ex: Exercise):
+    def __init__(
+        self, cues: list[Cue], slots: list[float], duration: float, before: float, need: float
+    ) -> None:
         self.anchors = sorted(c.at for c in cues)
         self.slots = slots
         self.duration = duration
-        if slots:
-            after = ex.tempo / 2 + ex.hold + 0.6
-            self.before, self.need = 0.55, max(0.3, ex.rep_seconds - after - 0.1)
-        else:
-            self.before, self.need = 2.0, 2.5
+        self.before, self.need = before, max(0.3, need)
 
     def free(self, t: float) -> bool:
         if t < 1.0 or t + self.need > self.duration:
