@@ -14,11 +14,15 @@ from coach.routine.durations import format_duration, format_estimate
 from coach.routine.model import Exercise, Routine, Section, Settings
 
 WORDS_PER_SECOND = 2.5  # a calm coaching voice
+PAUSE_SECONDS = 0.5  # the breath after each spoken line
+PLAN_WORDS = 5  # "three sets of twenty", said when an exercise first comes up
 
 
 def speech_seconds(*texts: str) -> float:
-    """Estimated seconds to speak `texts`."""
-    return sum(len(text.split()) for text in texts) / WORDS_PER_SECOND
+    """Estimated seconds to speak `texts`, one line each, with a pause after each."""
+    spoken = [text for text in texts if text]
+    words = sum(len(text.split()) for text in spoken)
+    return words / WORDS_PER_SECOND + PAUSE_SECONDS * len(spoken)
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,7 @@ class ExercisePlan:
     rest: float  # between sets
     rest_after: float  # after the last set (resolved from settings when not given)
     set_seconds: float  # one set on one side
-    seconds: float  # all sets of one round: speech, count-downs, work, switches, rests
+    seconds: float  # all its sets in one round: work, switches, rests between sets
     variant_of: str | None = None  # the base exercise's name when this is its notch variant
 
     @property
@@ -161,16 +165,27 @@ def estimate_seconds(routine: Routine, level: int | None = None) -> float:
 
 def _plan_section(section: Section, level: int, settings: Settings, last: bool) -> SectionPlan:
     plans = [_plan_exercise(ex, level, settings) for ex in section.exercises]
-    setup = sum(
-        speech_seconds(*ex.at_level(level).setup) for ex in section.exercises
-    )  # said in the first round only
-    one_round = sum(p.seconds for p in plans)
-    between = sum(p.rest_after for p in plans[:-1])
-    seconds = speech_seconds(section.title or "") + setup
-    seconds += section.rounds * (one_round + between)
-    seconds += (section.rounds - 1) * section.rest_between_rounds
-    if plans and not last:
-        seconds += plans[-1].rest_after
+    seconds = speech_seconds(section.title or "")
+    rest_before = 0.0
+    for round_number in range(1, section.rounds + 1):
+        for index, (base, plan) in enumerate(zip(section.exercises, plans, strict=True)):
+            ex = base.at_level(level)
+            first_time = round_number == 1
+            lead_in = speech_seconds(ex.name) + settings.countdown
+            if first_time:  # setup lines and the plan are said in the first round only
+                lead_in += speech_seconds(*ex.setup) + PLAN_WORDS / WORDS_PER_SECOND
+            # With nothing to explain, "next up" and the count-down happen inside the rest.
+            quiet = not first_time or not ex.setup
+            if quiet and rest_before >= settings.countdown and (round_number, index) != (1, 0):
+                lead_in = 0.0
+            seconds += lead_in + plan.seconds
+            if index < len(plans) - 1:
+                rest_before = plan.rest_after
+            elif round_number < section.rounds:
+                rest_before = section.rest_between_rounds
+            else:
+                rest_before = 0.0 if last else plan.rest_after
+            seconds += rest_before
     return SectionPlan(
         title=section.title,
         rounds=section.rounds,
@@ -186,8 +201,7 @@ def _plan_exercise(base: Exercise, level: int, settings: Settings) -> ExercisePl
     passes = len(ex.sides) if ex.sides and not ex.alternate else 1
     set_seconds = ex.set_seconds
     one_set = passes * set_seconds + (passes - 1) * settings.switch
-    seconds = speech_seconds(ex.name) + settings.countdown
-    seconds += ex.sets * one_set + (ex.sets - 1) * max(ex.rest, settings.countdown)
+    seconds = ex.sets * one_set + (ex.sets - 1) * max(ex.rest, settings.countdown)
     rest_after = settings.rest_between_exercises if ex.rest_after is None else ex.rest_after
     return ExercisePlan(
         name=ex.name,
