@@ -216,3 +216,17 @@ def test_bench_script_reports_zero_warm_synthesis(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     rows = [line.split("|") for line in result.stdout.splitlines() if line.startswith("| warm")]
     assert len(rows) == 1 and rows[0][4].strip() == "0"
+
+
+def test_an_unwritable_cache_only_costs_speed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    engine = FakeEngine()
+    voice = CachedVoice(engine, ClipCache(blocker))
+    voice.prepare(["one", "two"])
+    assert voice.clip("two").frames == engine.frames_for("two")
+    assert voice.stats.synthesized == 2
+    err = capsys.readouterr().err
+    assert err.count("cannot write the clip cache") == 1

@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import os
 import struct
+import sys
 import tempfile
 import threading
 import zlib
@@ -156,6 +157,7 @@ class CachedVoice:
         self.stats = CacheStats()
         self._clips: dict[str, Clip] = {}
         self._lock = threading.Lock()
+        self.write_error: OSError | None = None
 
     def clip(self, text: str) -> Clip:
         with self._lock:
@@ -182,7 +184,21 @@ class CachedVoice:
             return
         for text in missing:
             clip = self.engine.synthesize(text)
-            self.cache.put(cache_key(self.identity, text), clip)
+            self._store(text, clip)
             with self._lock:
                 self._clips[text] = clip
                 self.stats.synthesized += 1
+
+    def _store(self, text: str, clip: Clip) -> None:
+        """Keep a clip on disk; a cache that cannot be written only costs speed, once noted."""
+        if self.write_error is not None:
+            return
+        try:
+            self.cache.put(cache_key(self.identity, text), clip)
+        except OSError as error:
+            self.write_error = error
+            print(
+                f"coach: cannot write the clip cache in {self.cache.directory} ({error.strerror}); "
+                "continuing without it",
+                file=sys.stderr,
+            )
