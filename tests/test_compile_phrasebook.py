@@ -148,3 +148,18 @@ def test_short_form_is_kept_when_a_user_gives_only_variants(tmp_path: Path) -> N
 def test_a_placeholder_first_still_starts_with_a_capital() -> None:
     phrase = default_phrasebook().speaker().phrase("countdown", count="three")
     assert phrase.text == "Three"
+
+
+def test_the_routine_example_in_the_docs_compiles(tmp_path: Path) -> None:
+    doc = (Path(__file__).parent.parent / "docs" / "phrases.md").read_text(encoding="utf-8")
+    example = doc.split("## Overriding phrases in a routine", 1)[1].split("```yaml", 1)[1]
+    path = tmp_path / "mobility.yaml"
+    path.write_text(example.split("```", 1)[0], encoding="utf-8")
+    script = compile_routine(load_routine(str(path)))
+    gos = [c.text for s in script.steps if isinstance(s, Window) for c in s.cues if c.kind == "go"]
+    assert gos and set(gos) <= {"Begin.", "Off you go."}
+
+
+def test_the_template_table_in_the_docs_names_every_template() -> None:
+    doc = (Path(__file__).parent.parent / "docs" / "phrases.md").read_text(encoding="utf-8")
+    assert all(f"`{name}`" in doc for name in TEMPLATES)

@@ -203,3 +203,11 @@ def test_any_text_gives_a_script_or_a_clean_error(text: str) -> None:
         parse_cues("coach-cues 1\n" + text, "fuzz.cues")
     except InputError as error:
         assert error.problems and all(p.file == "fuzz.cues" and p.line >= 1 for p in error.problems)
+
+
+def test_the_example_in_the_docs_reads() -> None:
+    doc = (Path(__file__).parent.parent / "docs" / "cues.md").read_text(encoding="utf-8")
+    example = doc.split("## An example", 1)[1].split("```", 2)[1]
+    script = parse_cues(example, "docs/cues.md")
+    assert script.chapters == ["Standing kickback"]
+    assert format_cues(script) == example.lstrip("\n")
