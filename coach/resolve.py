@@ -3,12 +3,13 @@
 - A `Say` starts where the previous step ended and lasts its clip plus its gap.
 - A `Window` lasts exactly round(duration x rate) samples; each window starts at
   the running integer sample count, so nothing drifts over a long session.
-- Anchored cues start at their offset. When a clip would overlap another cue or
-  run past the end of its window, cues are settled by priority (highest first;
-  at equal priority the earlier one): the later-placed cue takes its short form
-  if that fits at its anchor, else moves to the nearest free moment within
-  `MAX_SHIFT[priority]` seconds (timing cues - counts, countdowns - never move),
-  else is dropped. Speech is never overlapped and never cut.
+- Anchored cues start at their offset. Cues are placed by priority (highest
+  first; at equal priority the earlier one). A cue is said in full if it ends
+  before the next cue of its rank or higher (and before anything already
+  placed); otherwise it takes its short form if that fits at its anchor, else
+  moves to the nearest free moment within `max_shift(priority)` seconds (counts
+  and countdowns never move), else is dropped. Speech is never overlapped and
+  never cut.
 - Every decision is a warning naming the chapter, the time and the text.
 
 `iter_chapters` does this one chapter at a time (asking the voice to prepare

@@ -133,3 +133,23 @@ def test_iter_chapters_gives_absolute_positions_and_prepares_each_chapter() -> N
 def test_steps_before_any_chapter_get_one() -> None:
     tl = resolve(CueScript("Quick", [Say("Hi.")]), voice())
     assert [c.title for c in tl.chapters] == ["Quick"]
+
+
+def test_a_shipped_routine_resolves_with_the_real_voice_without_overlap() -> None:
+    import pytest
+
+    from coach.compiler import compile_routine
+    from coach.errors import CoachError
+    from coach.routine import load_routine
+
+    try:
+        from coach.speech import open_voice
+
+        real = open_voice("pyttsx3")
+        real.clip("Go!")
+    except (CoachError, ImportError) as error:
+        pytest.skip(f"no pyttsx3 voice here: {error}")
+    tl = resolve(compile_routine(load_routine("tabata")), real)
+    assert len(tl.cues) > 50
+    for a, b in zip(tl.cues, tl.cues[1:], strict=False):
+        assert a.end <= b.start
