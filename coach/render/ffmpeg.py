@@ -7,6 +7,7 @@ the fallback, so `pip install` alone is enough on a bare machine.
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import subprocess
 import tempfile
@@ -21,7 +22,13 @@ INSTALL_HINT = "install it with `sudo apt install ffmpeg` (or `pip install image
 
 @lru_cache(maxsize=1)
 def find_ffmpeg() -> str:
-    """Path of an ffmpeg executable: the system's, else imageio-ffmpeg's."""
+    """Path of an ffmpeg executable: $COACH_FFMPEG, else the system's, else imageio-ffmpeg's."""
+    chosen = os.environ.get("COACH_FFMPEG")
+    if chosen:
+        path = shutil.which(chosen)
+        if path is None:
+            raise CoachError(f"COACH_FFMPEG={chosen} is not an executable; {INSTALL_HINT}")
+        return path
     found = shutil.which("ffmpeg")
     if found:
         return found
