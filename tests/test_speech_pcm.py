@@ -93,3 +93,14 @@ def test_aiff_as_written_on_macos_is_read(tmp_path: Path) -> None:
     samples, rate = read_audio(aiff)
     assert rate == 44100
     assert abs(samples.shape[0] - _word().shape[0] * 2) <= 2
+
+
+@pytest.mark.skipif(shutil.which("sox") is None, reason="sox is not installed")
+@pytest.mark.parametrize("encoding", [["-t", "aifc"], ["-t", "aifc", "-e", "floating-point"]])
+def test_aiff_c_is_read(tmp_path: Path, encoding: list[str]) -> None:
+    wav, aifc = tmp_path / "x.wav", tmp_path / "x.aifc"
+    _write_wav(wav, _word(), RATE)
+    subprocess.run(["sox", str(wav), *encoding, str(aifc)], check=True)
+    samples, rate = read_audio(aifc)
+    assert rate == RATE
+    assert np.allclose(samples, _word(), atol=1e-4)

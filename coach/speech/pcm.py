@@ -68,10 +68,11 @@ def _to_mono(samples: Floats, channels: int) -> Floats:
 
 
 def _read_aiff(data: bytes) -> tuple[Floats, int]:
-    """Uncompressed AIFF: a COMM chunk (channels, frames, bits, 80-bit float rate), an SSND."""
+    """AIFF or AIFF-C: a COMM chunk (channels, frames, bits, 80-bit float rate), an SSND."""
     pos = 12
     channels = bits = 0
     rate = 0.0
+    order, compression = ">", b"NONE"
     sound = b""
     while pos + 8 <= len(data):
         kind, size = data[pos : pos + 4], struct.unpack(">I", data[pos + 4 : pos + 8])[0]
@@ -80,13 +81,22 @@ def _read_aiff(data: bytes) -> tuple[Floats, int]:
             channels, _, bits = struct.unpack(">hIh", body[:8])
             exponent, mantissa = struct.unpack(">HQ", body[8:18])
             rate = mantissa * 2.0 ** ((exponent & 0x7FFF) - 16383 - 63)
+            if data[8:12] == b"AIFC" and len(body) >= 22:
+                compression = body[18:22]
         elif kind == b"SSND":
             offset = struct.unpack(">I", body[:4])[0]
             sound = body[8 + offset :]
         pos += 8 + size + (size & 1)
     if not channels or not rate:
         raise CoachError("the speech engine wrote an AIFF file without a format chunk")
-    return _to_mono(_decode(sound, (bits + 7) // 8, ">"), channels), round(rate)
+    if compression == b"sowt":  # AIFF-C with little-endian samples
+        order = "<"
+    elif compression in (b"fl32", b"FL32"):
+        floats = np.frombuffer(sound, dtype=">f4").astype(np.float64)
+        return _to_mono(floats, channels), round(rate)
+    elif compression not in (b"NONE", b"twos"):
+        raise CoachError(f"the speech engine wrote compressed AIFF ({compression!r})")
+    return _to_mono(_decode(sound, (bits + 7) // 8, order), channels), round(rate)
 
 
 def resample(samples: Floats, rate: int, target: int = SAMPLE_RATE) -> Floats:
