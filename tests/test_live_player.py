@@ -25,8 +25,8 @@ RESUME = 1102
 VOICE = MemoryVoice(FakeEngine())
 
 
-def _cue(start: int, text: str, chapter: int) -> TimedCue:
-    return TimedCue(start, text, "say", chapter, VOICE.clip(text))
+def _cue(start: int, text: str, chapter: int, kind: str = "say") -> TimedCue:
+    return TimedCue(start, text, kind, chapter, VOICE.clip(text))
 
 
 def _timeline() -> Timeline:
@@ -294,7 +294,12 @@ def test_screen_shows_the_set_side_and_rep_being_heard() -> None:
     work_start = say.end + RATE // 2
     program.add(
         ChapterSpan("Lunges", 0, work_start + 6 * RATE),
-        [say, _cue(work_start + RATE, "1", 0), _cue(work_start + 2 * RATE, "2", 0)],
+        [
+            say,
+            _cue(work_start + RATE, "One.", 0, "count"),
+            _cue(work_start + 2 * RATE, "Two, left leg back.", 0, "count"),
+            _cue(work_start + 2 * RATE + 5000, "Keep your back straight.", 0, "form"),
+        ],
         [],
         [],
     )
@@ -303,7 +308,7 @@ def test_screen_shows_the_set_side_and_rep_being_heard() -> None:
     drive = Drive(player, 256)
     drive.run((work_start + 2.5 * RATE) / RATE)
     state = status(player, drive.now)
-    assert (state.set, state.side, state.rep) == ("2 of 3", "left", "2")
+    assert (state.set, state.side, state.rep) == ("2 of 3", "left side", "2")
     assert state.set_left == pytest.approx(1.5, abs=0.05)
     assert state.next.startswith("rest")
     text = "\n".join(lines(state, 100))

@@ -16,7 +16,7 @@ _WORDS = (
 )
 NUMBER_WORDS = {word: value for value, word in enumerate(_WORDS.split(" "))}
 SET_RE = re.compile(r"\bset (\d+)(?:\s*(?:of|/)\s*(\d+))?", re.IGNORECASE)
-SIDE_RE = re.compile(r"\b(left|right)\b", re.IGNORECASE)
+SIDE_RE = re.compile(r"\b(left|right)\b(?:\s+(side|leg|arm|hand|foot))?", re.IGNORECASE)
 KEY_HELP = "[space] pause/resume  [n/Right] next  [p/Left] back  [+/-] volume  [q] quit"
 
 
@@ -29,6 +29,7 @@ class Status:
     chapter_number: int  # 1-based
     chapters: int
     doing: str  # the current window's kind and label, e.g. "work: set 2 of 3, left"
+    part: str  # the current window's kind: work, rest, prepare, switch, hold
     set: str
     side: str
     rep: str
@@ -68,20 +69,17 @@ def status(player: Player, now: float | None = None) -> Status:
         if found:
             set_text = found.group(1) + (f" of {found.group(2)}" if found.group(2) else "")
         side_found = SIDE_RE.search(window.label)
-        side = side_found.group(1).lower() if side_found else ""
+        side = side_found.group(0).lower() if side_found else ""
         set_left = (window.end - position) / rate
     cues = timeline.cues
     last = bisect.bisect_right([cue.start for cue in cues], position) - 1
     if last >= 0:
         heard = cues[last].text
-    if window is not None:
-        for cue in reversed(cues[: last + 1]):
-            if cue.start < window.start:
-                break
-            count = _count(cue.text)
-            if count is not None:
-                rep = str(count)
-                break
+    if window is not None and window.kind == "work":
+        counts = [c for c in cues[: last + 1] if c.start >= window.start and c.kind == "count"]
+        if counts:
+            number = _count(counts[-1].text)
+            rep = str(number if number is not None else len(counts))
     upcoming = next((w for w in windows if w.start > position and w.chapter == index), None)
     if upcoming is not None:
         following = f"{upcoming.kind}: {upcoming.label}" if upcoming.label else upcoming.kind
@@ -99,6 +97,7 @@ def status(player: Player, now: float | None = None) -> Status:
         chapter_number=index + 1,
         chapters=len(timeline.chapters),
         doing=doing,
+        part=window.kind if window is not None else "",
         set=set_text,
         side=side,
         rep=rep,
@@ -114,7 +113,11 @@ def status(player: Player, now: float | None = None) -> Status:
 
 
 def _count(text: str) -> int | None:
-    word = text.strip().strip(".!,").lower()
+    """The number a count cue starts with ("Seven", "7, left leg") or None."""
+    words = text.strip().lower().split()
+    if not words:
+        return None
+    word = words[0].strip(".!,;:")
     if word.isdigit():
         return int(word)
     return NUMBER_WORDS.get(word)
@@ -142,8 +145,10 @@ def lines(state: Status, width: int) -> list[str]:
         f" Chapter   {state.chapter_number}/{state.chapters}  {state.chapter}",
         f" Now       {state.doing or '-'}",
         f"           {detail}" if detail else "",
-        f" Set left  {clock(state.set_left)}" if state.set_left is not None else " Set left  -",
-        f" Session   {clock(state.elapsed)} played, {session} left",
+        f" {(state.part or 'set').capitalize() + ' left':<10}"
+        + (clock(state.set_left) if state.set_left is not None else "-"),
+        f" Session   {clock(state.elapsed)} of {clock(state.elapsed + state.session_left)}"
+        f"{'' if state.complete else '+'}, {session} left",
         f" Next      {state.next}",
         f' Heard     "{state.heard}"' if state.heard else " Heard     -",
         rule,
