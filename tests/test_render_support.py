@@ -72,18 +72,21 @@ def decode(path: Path) -> np.ndarray:
     return np.frombuffer(out, dtype="<i2").astype(np.int16)
 
 
-def onset(samples: np.ndarray, around: int, search: int = RATE // 4, dbfs: float = -50.0) -> int:
-    """First sample near `around` where the 5 ms RMS (trailing window) rises above `dbfs`."""
+def onset(
+    samples: np.ndarray, around: int, after: int = 0, search: int = RATE // 4, dbfs: float = -50.0
+) -> int:
+    """First sample near `around` (and not before `after`) where the sound rises above `dbfs`.
+
+    Power is a 5 ms trailing mean, so a soft consonant counts; the result is stepped back
+    to the first sample of that window that is itself above the threshold."""
     window = RATE // 200
-    lo = max(0, around - search)
+    level = 32768 * 10 ** (dbfs / 20)
+    lo = max(0, after, around - search)
     part = samples[lo : around + search].astype(np.float64) ** 2
     power = np.convolve(part, np.ones(window) / window)[: part.shape[0]]
-    above = np.nonzero(power > (32768 * 10 ** (dbfs / 20)) ** 2)[0]
+    above = np.nonzero(power > level**2)[0]
     assert above.size, f"no sound near sample {around}"
-    # The trailing window crosses the threshold a little after the sound starts; step back to
-    # the first sample of that window that is itself above the threshold.
     first = int(above[0])
-    level = 32768 * 10 ** (dbfs / 20)
     start = max(0, first - window + 1)
     loud = np.nonzero(np.abs(samples[lo + start : lo + first + 1]) > level)[0]
     return lo + start + int(loud[0]) if loud.size else lo + first
