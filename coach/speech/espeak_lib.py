@@ -102,4 +102,3 @@ def _load_bundled(problems: list[str]) -> EspeakLibrary | None:
     # Read by espeak_Initialize, which pyttsx3 calls with no data path of its own.
     os.environ["ESPEAK_DATA_PATH"] = data
     return EspeakLibrary("bundled", path)
-
