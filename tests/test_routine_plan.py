@@ -10,12 +10,13 @@ from coach.routine.plan import (
     PAUSE_SECONDS,
     PLAN_WORDS,
     WORDS_PER_SECOND,
+    Plan,
     format_plan,
     plan_routine,
 )
 
 
-def plan_of(text: str, level: int | None = None):  # type: ignore[no-untyped-def]
+def plan_of(text: str, level: int | None = None) -> Plan:
     return plan_routine(parse_routine(text.encode(), "p.yaml", "p"), level)
 
 

@@ -9,6 +9,7 @@ tables of `coach.routine.spec`, collecting all problems before raising one `Inpu
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -500,16 +501,20 @@ class _Builder:
 
     def count(self, key: Key, node: Node) -> int:
         raw = str(node.value) if isinstance(node, ScalarNode) else ""
-        if isinstance(node, ScalarNode) and node.tag == _INT:
-            value = int(_SCALARS.construct_yaml_int(node))
-        elif isinstance(node, ScalarNode) and node.tag == _STR and _WHOLE.fullmatch(raw.strip()):
-            value = int(raw)
+        value: int | None = None
+        if isinstance(node, ScalarNode) and (
+            node.tag == _INT or (node.tag == _STR and _WHOLE.fullmatch(raw.strip()))
+        ):
+            value = _whole_number(node)
+            if value is None or value.bit_length() > 64:
+                self.fail(node, f"{key.name} is far too large ({len(raw)} characters)")
+                raise _Bad
         elif (
             isinstance(node, ScalarNode)
             and node.tag in (_FLOAT, _STR)
             and _NUMBER.fullmatch(raw.strip())
         ):
-            self.fail(node, f"{key.name} must be a whole number, got {raw}")
+            self.fail(node, f"{key.name} must be a whole number, got {_short(raw)}")
             raise _Bad
         else:
             self.fail(node, f"{key.name} must be a whole number, got {_describe(node)}")
@@ -524,11 +529,14 @@ class _Builder:
         raw = str(node.value).strip()
         try:
             if node.tag == _INT:
-                seconds = float(_SCALARS.construct_yaml_int(node))
+                whole = _whole_number(node)
+                seconds = math.inf if whole is None or abs(whole) > 10**9 else float(whole)
             elif node.tag == _FLOAT or _NUMBER.fullmatch(raw):
                 seconds = float(_SCALARS.construct_yaml_float(node))
             else:
                 seconds = parse_duration(raw)
+            if math.isinf(seconds) and ".inf" not in raw.lower():
+                raise DurationError(f"{_short(raw)} is far too long")
             seconds = parse_duration(seconds)
         except (DurationError, ValueError, OverflowError) as error:
             message = str(error) if isinstance(error, DurationError) else "not a number"
@@ -755,6 +763,16 @@ def _merge(base: dict[str, _Value], notch: dict[str, _Value]) -> dict[str, _Valu
         merged.pop("reps", None)
     merged.update(notch)
     return merged
+
+
+def _whole_number(node: ScalarNode) -> int | None:
+    """The integer in a scalar (YAML 1.1 forms: 1_000, 0x1f, 1:30), or None if too big."""
+    try:
+        if node.tag == _STR:
+            return int(str(node.value).strip())
+        return int(_SCALARS.construct_yaml_int(node))
+    except (ValueError, OverflowError):  # Python refuses ints over 4300 digits
+        return None
 
 
 def _unknown_key(name: str, keys: dict[str, Key], what: str) -> str:
