@@ -107,3 +107,37 @@ def test_any_bytes_load_or_fail_cleanly(data: bytes) -> None:
 @given(st.text(alphabet=st.sampled_from(list("abc:-[]{}&*!|>'\"#\n\t ,?0123456789")), max_size=80))
 def test_yaml_punctuation_soup_loads_or_fails_cleanly(text: str) -> None:
     check(text.encode())
+
+
+TAGS = [
+    "!!int",
+    "!!float",
+    "!!bool",
+    "!!null",
+    "!!str",
+    "!!timestamp",
+    "!!seq",
+    "!!map",
+    "!!binary",
+]
+KEY_VALUES = {
+    "reps": "5",
+    "work": "30s",
+    "to_failure": "true",
+    "hold": "1s",
+    "sides": "[a, b]",
+    "alternate": "yes",
+    "name": "A",
+    "sets": "2",
+}
+
+
+@FAST
+@given(
+    st.sampled_from(sorted(KEY_VALUES)),
+    st.sampled_from(TAGS),
+    st.sampled_from(["maybe", "abc", "1:30", "2020-01-01", "0x1f", "", "[1]", "{a: 1}", "~"]),
+)
+def test_explicit_tags_on_any_value_load_or_fail_cleanly(key: str, tag: str, value: str) -> None:
+    others = "".join(f"    {k}: {v}\n" for k, v in KEY_VALUES.items() if k in ("name", "reps"))
+    check(f"title: T\nexercises:\n  -\n{others}    {key}: {tag} {value}\n".encode())

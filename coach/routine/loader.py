@@ -506,6 +506,9 @@ class _Builder:
             node.tag == _INT or (node.tag == _STR and _WHOLE.fullmatch(raw.strip()))
         ):
             value = _whole_number(node)
+            if value is None and len(raw) < 100:  # e.g. `!!int abc`
+                self.fail(node, f"{key.name} must be a whole number, got {raw!r}")
+                raise _Bad
             if value is None or value.bit_length() > 64:
                 self.fail(node, f"{key.name} is far too large ({len(raw)} characters)")
                 raise _Bad
@@ -538,7 +541,7 @@ class _Builder:
             if math.isinf(seconds) and ".inf" not in raw.lower():
                 raise DurationError(f"{_short(raw)} is far too long")
             seconds = parse_duration(seconds)
-        except (DurationError, ValueError, OverflowError) as error:
+        except (DurationError, ValueError, OverflowError, IndexError) as error:
             message = str(error) if isinstance(error, DurationError) else "not a number"
             self.fail(node, f"{key.name}: {message}")
             raise _Bad from None
@@ -565,7 +568,9 @@ class _Builder:
 
     def boolean(self, key: Key, node: Node) -> bool:
         if isinstance(node, ScalarNode) and node.tag == _BOOL:
-            return bool(_SCALARS.construct_yaml_bool(node))
+            value = _SCALARS.bool_values.get(str(node.value).lower())  # None: `!!bool maybe`
+            if value is not None:
+                return bool(value)
         self.fail(node, f"{key.name} must be true or false, got {_describe(node)}")
         raise _Bad
 
@@ -771,7 +776,7 @@ def _whole_number(node: ScalarNode) -> int | None:
         if node.tag == _STR:
             return int(str(node.value).strip())
         return int(_SCALARS.construct_yaml_int(node))
-    except (ValueError, OverflowError):  # Python refuses ints over 4300 digits
+    except (ValueError, OverflowError, IndexError):  # `!!int ''`; ints over 4300 digits
         return None
 
 
