@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from coach.cli import cli
@@ -67,3 +68,30 @@ def test_bad_output_and_start_are_input_errors(runner: CliRunner, tmp_path: Path
     )
     assert result.exit_code == 2
     assert "--start-at 9:00: the session is only" in result.stderr
+
+
+def test_no_sound_device_is_one_error_with_the_fix(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PULSE_SERVER=f"unix:{tmp_path}/no-such-server")
+    probe = subprocess.run(
+        [sys.executable, "-c", "import sounddevice as s; print(s.query_devices(kind='output'))"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if probe.returncode == 0:
+        pytest.skip("this machine has a sound device of its own")
+    result = subprocess.run(
+        [sys.executable, "-m", "coach", "play", str(_cues(tmp_path)), "--engine", "fake"],
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: no audio output device found")
+    assert "libasound2-plugins" in result.stderr and "--output null" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -313,3 +314,57 @@ def test_screen_shows_the_set_side_and_rep_being_heard() -> None:
     assert state.next.startswith("rest")
     text = "\n".join(lines(state, 100))
     assert "Lunges" in text and "Rep 2" in text and "[q] quit" in text
+
+
+def test_speech_failing_in_a_later_chapter_ends_the_session_with_the_reason() -> None:
+    from coach.errors import CoachError
+    from coach.live.program import resolve_in_background
+
+    class Failing(MemoryVoice):
+        def clip(self, text: str):  # type: ignore[no-untyped-def]
+            if text == "Boom.":
+                raise CoachError("the engine fell over")
+            return super().clip(text)
+
+    script = CueScript(
+        title="T",
+        steps=[Chapter("One"), Say("Fine."), Chapter("Two"), Say("Boom.")],
+    )
+    program = resolve_in_background(script, Failing(FakeEngine()))
+    assert program.wait_complete(5)
+    assert isinstance(program.error, CoachError)
+    player = Player(program, preroll=0)
+    drive = Drive(player)
+    drive.until_finished()
+    assert [e.text for e in player.events if e.kind == "cue"] == ["Fine."]
+
+
+def test_music_plays_under_the_voice_and_ducks_while_it_speaks(tmp_path: Path) -> None:
+    import wave
+
+    from coach.live.music import LiveMusic
+
+    bed = tmp_path / "bed.wav"
+    tone = (8000 * np.sin(2 * np.pi * 330 * np.arange(RATE) / RATE)).astype("<i2")
+    with wave.open(str(bed), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(RATE)
+        out.writeframes(tone.tobytes())
+    timeline = Timeline(
+        length=4 * RATE,
+        cues=[_cue(2 * RATE, "A long sentence here.", 0)],
+        chapters=[ChapterSpan("All", 0, 4 * RATE)],
+    )
+    music = LiveMusic(str(bed), RATE)
+    player = Player(Program.from_timeline(timeline), preroll=0, music=music)
+    drive = Drive(player, 1024)
+    drive.until_finished()
+    music.close()
+    sound = drive.sound.astype(np.float64)
+    voice = BlockMixer(timeline).render(0, timeline.length).astype(np.float64)
+    bed_only = sound[: timeline.length] - voice
+    clear = np.sqrt(np.mean(bed_only[RATE + 5000 : RATE + 15000] ** 2))
+    ducked = np.sqrt(np.mean(bed_only[2 * RATE + 4000 : 2 * RATE + 8000] ** 2))
+    assert clear > 500  # the bed is there between cues (past the end of its one-second loop too)
+    assert ducked < clear / 3

@@ -130,6 +130,11 @@ def play(
             _loop(player, sink, keys, screen, out)
     except Stopped as stop:
         return stop.code
+    if sink.underruns:
+        sys.stderr.write(
+            f"note: the audio output ran dry {sink.underruns} time(s); the machine was busy, "
+            "so the cues after it came a little late\n"
+        )
     if player.program.error is not None:
         raise CoachError(f"speech stopped early: {player.program.error}")
     return 0

@@ -36,6 +36,7 @@ class Sink:
         self.block_frames = block_frames
         self.latency = 0.0  # seconds from a pull to the moment its sound is heard
         self.error: BaseException | None = None  # raised in the audio thread, if any
+        self.underruns = 0  # times the device ran dry (the machine was too busy)
 
     def start(self, pull: Pull) -> None:
         raise NotImplementedError
@@ -113,8 +114,8 @@ class DeviceSink(Sink):
         self._stream: Any = None
         try:
             self.info = self._sd.query_devices(device, kind="output")
-        except (ValueError, self._sd.PortAudioError) as error:
-            raise CoachError(f"no audio output device found ({error}). {_device_fix()}") from None
+        except (ValueError, self._sd.PortAudioError):
+            raise CoachError(f"no audio output device found. {_device_fix()}") from None
 
     def describe(self) -> str:
         return f"{self.name} ({self.info['name']})"
@@ -122,9 +123,14 @@ class DeviceSink(Sink):
     def start(self, pull: Pull) -> None:
         sd = self._sd
         channels = 1 if self.info["max_output_channels"] == 1 else 2
+        pulled = 0
 
         def callback(outdata: Any, frames: int, times: Any, status: Any) -> None:
+            nonlocal pulled
             try:
+                if status.output_underflow and pulled > self.sample_rate:
+                    self.underruns += 1  # (a stream's first moments often report one: ignored)
+                pulled += frames
                 ahead = times.outputBufferDacTime - times.currentTime
                 if not 0 < ahead < 5:  # the host API gave no usable time: trust the latency
                     ahead = self.latency
