@@ -156,8 +156,9 @@ def encode_span(
     bitrate: str,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    label: str = "",
 ) -> None:
-    """Encode samples [start, stop) of the planned mix as an MP3 at `path`."""
+    """Encode samples [start, stop) of the planned mix as an MP3 at `path` (`label` in errors)."""
     mixer = plan.mixer()
     encoder = start_encoder(path, plan.timeline.sample_rate, bitrate)
     try:
@@ -171,7 +172,7 @@ def encode_span(
                 break  # ffmpeg died: finish() reports why
             if progress is not None:
                 progress(block.shape[0])
-        encoder.finish(f"encoding {path.name}")
+        encoder.finish(f"encoding {label or path.name}")
     except BaseException:
         encoder.kill()
         raise

@@ -52,6 +52,9 @@ class FFmpeg:
                 stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
                 stdout=subprocess.PIPE if stdout else subprocess.DEVNULL,
                 stderr=self._stderr,
+                # Its own session: Ctrl-C on the terminal reaches coach, which stops ffmpeg
+                # itself and cleans up, instead of ffmpeg dying first with a confusing error.
+                start_new_session=True,
             )
         except OSError as error:
             self._stderr.close()

@@ -222,7 +222,7 @@ def render_timeline(
                 progress(frames)
 
     def produce(track: Track, temp: Path) -> None:
-        encode_span(plan, temp, track.start, track.end, rate, report, cancel)
+        encode_span(plan, temp, track.start, track.end, rate, report, cancel, track.mp3.name)
         write_tags(temp, _tags_for(timeline, plan, track, art))
 
     try:
