@@ -6,8 +6,6 @@ import click
 
 from coach.errors import InputError, Problem
 
-ROUTINE_HELP = "a .yaml file, or the name of a built-in routine (see `coach list`)"
-
 
 @click.command("list")
 def list_command() -> None:

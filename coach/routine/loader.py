@@ -269,16 +269,8 @@ _WHAT = {
     "notch": "notch",
 }
 
-_EXPECT = {
-    "text": "text",
-    "texts": "text or a list of texts",
-    "count": "a whole number",
-    "duration": "a duration such as 30, 30s, 1m30s or 1:30",
-    "bool": "true or false",
-    "object": "a mapping of keys",
-    "list": "a list",
-    "phrases": "a mapping of phrase names to texts",
-}
+_TEXTS = "text or a list of texts"
+_DURATION = "a duration such as 30, 30s, 1m30s or 1:30"
 
 
 class _Builder:
@@ -496,7 +488,7 @@ class _Builder:
             return tuple(out)
         if isinstance(node, ScalarNode) and node.tag != _NULL:
             return (self.text(key, node),)
-        self.fail(node, f"{key.name} must be {_EXPECT['texts']}, got {_describe(node)}")
+        self.fail(node, f"{key.name} must be {_TEXTS}, got {_describe(node)}")
         raise _Bad
 
     def count(self, key: Key, node: Node) -> int:
@@ -527,7 +519,7 @@ class _Builder:
 
     def duration(self, key: Key, node: Node) -> float:
         if not isinstance(node, ScalarNode) or node.tag in (_NULL, _BOOL):
-            self.fail(node, f"{key.name} must be {_EXPECT['duration']}, got {_describe(node)}")
+            self.fail(node, f"{key.name} must be {_DURATION}, got {_describe(node)}")
             raise _Bad
         raw = str(node.value).strip()
         try:
@@ -610,7 +602,9 @@ class _Builder:
             return texts, where
         node = field[1]
         if not isinstance(node, MappingNode):
-            self.fail(node, f"phrases must be {_EXPECT['phrases']}, got {_describe(node)}")
+            self.fail(
+                node, f"phrases must be a mapping of phrase names to texts, got {_describe(node)}"
+            )
             return texts, where
         for key_node, value_node in node.value:
             name = self.key_name(key_node)
