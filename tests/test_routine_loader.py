@@ -190,6 +190,11 @@ def test_missing_file_and_folder_are_clear(tmp_path: Path) -> None:
         load_routine(str(tmp_path) + "/")
 
 
+def test_a_missing_file_named_like_a_builtin_points_at_the_name(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="write just 'tabata'"):
+        load_routine(str(tmp_path / "tabata.yaml"))
+
+
 def test_unknown_builtin_name_suggests_the_closest() -> None:
     with pytest.raises(InputError) as caught:
         load_routine("tabbata")

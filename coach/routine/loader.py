@@ -73,6 +73,8 @@ def _load_file(path: Path, source: str, name: str) -> Routine:
     try:
         if not path.is_file():
             what = "is a folder, not a routine file" if path.is_dir() else "does not exist"
+            if not path.exists() and path.stem in {p.stem for p in builtin_routines()}:
+                what += f"; for the built-in routine, write just {path.stem!r}"
             raise InputError(f"{source}: {what}")
         size = path.stat().st_size
         if size > spec.MAX_BYTES:
