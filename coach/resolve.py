@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from coach.cues.model import (
     PRIORITY_COUNT,
@@ -60,6 +61,10 @@ class ResolvedChapter:
     cues: list[TimedCue] = field(default_factory=list)
     tones: list[TimedTone] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[Any]:
+        """Unpacks as (span, cues, tones, warnings)."""
+        return iter((self.span, self.cues, self.tones, self.warnings))
 
 
 def clock(samples: int, rate: int = SAMPLE_RATE) -> str:

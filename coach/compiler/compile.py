@@ -363,6 +363,8 @@ class _Compiler:
 
     def work_window(self, ex: Exercise, n: int, side: str | None) -> None:
         duration = self.work_of(ex)
+        if duration <= 0:
+            return
         label = f"{ex.name}, set {n} of {ex.sets}" + (f", {side}" if side else "")
         cues = [self.cue(0.0, self.speak.phrase("go"), "go", PRIORITY_CRITICAL)]
         slots: list[float] = []  # free moments where a form cue or reminder may go
