@@ -382,9 +382,12 @@ class _Compiler:
         for i, text in enumerate(form):
             at = fits.place(duration * (i + 1) / (len(form) + 1))
             cues.append(Cue(_t(at), text, "form", PRIORITY_FORM))
-        if self.reminder_every > 0:
-            while self.next_reminder < self.work_clock + duration - 3.0:
-                at = fits.place(max(3.0, self.next_reminder - self.work_clock))
+        if self.reminder_every > 0 and duration >= 6.0:
+            # Due every `every` seconds of work; one that fell due in a short set waits for
+            # the next long enough one, never piling up.
+            self.next_reminder = max(self.next_reminder, self.work_clock + 3.0)
+            while self.next_reminder <= self.work_clock + duration - 3.0:
+                at = fits.place(self.next_reminder - self.work_clock)
                 text = self.reminder_phrases[self.reminder_count % len(self.reminder_phrases)]
                 self.reminder_count += 1
                 cues.append(Cue(_t(at), text, "reminder", PRIORITY_REMINDER))
