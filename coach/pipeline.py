@@ -14,7 +14,7 @@ def load_script(ref: str, level: int | None = None, phrases: str | None = None) 
     `level` and `phrases` shape the compilation, so they cannot apply to a .cues
     file (already compiled): asking for them is an error rather than silently ignored.
     """
-    if ref.endswith(CUES_SUFFIX):
+    if ref.lower().endswith(CUES_SUFFIX):
         if level is not None or phrases is not None:
             raise InputError(
                 f"{ref}: --level and --phrases apply when compiling a routine;"

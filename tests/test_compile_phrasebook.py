@@ -6,6 +6,8 @@ import itertools
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coach.compiler import compile_routine, default_phrasebook, load_phrasebook
 from coach.compiler.numbers import duration_words, number_words
@@ -93,7 +95,7 @@ def test_routine_override_with_bad_placeholder_is_located(tmp_path: Path) -> Non
     path = tmp_path / "r.yaml"
     path.write_text(
         'title: T\nphrases:\n  next_up: "Now {exercise}."\n'
-        'exercises:\n  - {name: Squat, reps: 5}\n',
+        "exercises:\n  - {name: Squat, reps: 5}\n",
         encoding="utf-8",
     )
     with pytest.raises(InputError) as caught:
@@ -163,3 +165,23 @@ def test_the_routine_example_in_the_docs_compiles(tmp_path: Path) -> None:
 def test_the_template_table_in_the_docs_names_every_template() -> None:
     doc = (Path(__file__).parent.parent / "docs" / "phrases.md").read_text(encoding="utf-8")
     assert all(f"`{name}`" in doc for name in TEMPLATES)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=120))
+def test_any_phrasebook_text_loads_or_fails_cleanly(text: str) -> None:
+    try:
+        parse_phrasebook(text, "fuzz.yaml")
+    except InputError as error:
+        assert error.problems and all(p.file == "fuzz.yaml" for p in error.problems)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.dictionaries(st.sampled_from(sorted(TEMPLATES)), st.text(max_size=30), max_size=4))
+def test_any_mapping_of_templates_loads_or_fails_cleanly(entries: dict[str, str]) -> None:
+    import yaml
+
+    try:
+        parse_phrasebook(yaml.safe_dump(entries), "fuzz.yaml")
+    except InputError as error:
+        assert error.problems and all(p.line >= 1 for p in error.problems)

@@ -47,10 +47,20 @@ def compile_command(
     script = load_script(routine, level=level, phrases=phrases)
     text = format_cues(script)
     if not no_check:
+        from coach.errors import CoachError, InputError
         from coach.resolve import resolve
 
-        timeline = resolve(script, voice_from_options(engine, voice, rate, volume))
-        report_fit(timeline.warnings, strict)
+        try:
+            speaker = voice_from_options(engine, voice, rate, volume)
+        except InputError:
+            raise
+        except CoachError as error:
+            if strict:
+                raise
+            # The script itself does not need a voice; only the fit check does.
+            click.echo(f"note: fit check skipped, the voice cannot start: {error}", err=True)
+        else:
+            report_fit(resolve(script, speaker).warnings, strict)
     if output is None:
         click.echo(text, nl=False)
     else:
