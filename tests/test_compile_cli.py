@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from coach.cli import cli
@@ -100,3 +101,21 @@ def test_phrases_prints_the_default_and_checks_a_file(runner: CliRunner, tmp_pat
     copy.write_text(result.stdout, encoding="utf-8")
     checked = runner.invoke(cli, ["phrases", str(copy)])
     assert checked.exit_code == 0 and checked.stdout == f"{copy}: ok\n"
+
+
+def test_a_voice_that_cannot_start_only_skips_the_fit_check(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coach.errors import CoachError
+    from coach.speech import base
+
+    def broken(options: object) -> base.Engine:
+        raise CoachError("the broken engine has no voice here")
+
+    monkeypatch.setitem(base.ENGINES, "broken", broken)
+    result = runner.invoke(cli, ["compile", "tabata", "--engine", "broken"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("coach-cues 1")
+    assert "fit check skipped" in result.stderr and "no voice here" in result.stderr
+    strict = runner.invoke(cli, ["compile", "tabata", "--engine", "broken", "--strict"])
+    assert strict.exit_code == 1 and "no voice here" in strict.stderr
