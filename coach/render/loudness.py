@@ -11,7 +11,8 @@ overlapping sounds are ignored (speech and a bed are uncorrelated).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -34,6 +35,7 @@ def _biquad(b: tuple[float, float, float], a: tuple[float, float, float], w: Flo
     return np.abs(h) ** 2  # type: ignore[no-any-return]
 
 
+@lru_cache(maxsize=64)
 def k_weighting_power(sample_rate: int, n_fft: int) -> Floats:
     """Squared magnitude of the K-weighting filter at the rfft bins of length `n_fft`."""
     w: Floats = 2 * np.pi * np.fft.rfftfreq(n_fft).astype(np.float64)
@@ -60,6 +62,7 @@ def k_weighting_power(sample_rate: int, n_fft: int) -> Floats:
     pass_a = (1 + alpha, -2 * math.cos(w0), 1 - alpha)
     pass_b = (pass_a[0], -2 * pass_a[0], pass_a[0])  # ITU's b = [1, -2, 1] after normalising a
     result: Floats = _biquad(shelf_b, shelf_a, w) * _biquad(pass_b, pass_a, w)
+    result.flags.writeable = False
     return result
 
 
@@ -140,9 +143,7 @@ def stream_power(chunks: Iterable[Samples], sample_rate: int) -> float:
     return 0.0 if math.isinf(loud) else 10 ** ((loud + 0.691) / 10)
 
 
-def timeline_energy(
-    timeline: Timeline, voice_scale: Callable[[int], float] | None = None
-) -> BinnedEnergy:
+def timeline_energy(timeline: Timeline) -> BinnedEnergy:
     """Binned K-weighted energy of the cues and tones of `timeline`."""
     rate = timeline.sample_rate
     binned = BinnedEnergy(timeline.length, rate)
