@@ -73,3 +73,12 @@ def test_a_success_replaces_only_its_own_files(tmp_path: Path) -> None:
     assert (out / "notes.txt").read_text() == "mine\n"
     assert (out / "morning-test.mp3").read_bytes() != b"an earlier render"
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_an_unwritable_destination_is_one_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("not a folder\n")
+    with pytest.raises(CoachError, match="cannot write"):
+        render_timeline(make_timeline(chapters=1), blocker / "out")
+    assert blocker.read_text() == "not a folder\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file.txt"]

@@ -242,6 +242,11 @@ def render_timeline(
             staging.write_text(playlist, m3u8_text(entries))
         _run(jobs_list, produce, jobs, cancel)
         files = staging.commit()
+    except OSError as error:
+        cancel.set()
+        staging.abort()
+        where = error.filename or out
+        raise CoachError(f"cannot write {where}: {error.strerror or error}") from error
     except BaseException:
         cancel.set()
         staging.abort()
