@@ -19,7 +19,7 @@ The shape of a session:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from coach.compiler.numbers import duration_words, number_words
 from coach.compiler.phrasebook import Phrase, Phrasebook, Speaker, default_phrasebook
@@ -80,6 +80,7 @@ class _Compiler:
         self.reminder_count = 0
         self.work_clock = 0.0  # seconds of work so far, for reminders
         self.next_reminder = self.reminder_every
+        self.pending_reminder: str | None = None  # a reminder that found no room in its set
 
     # ---- small helpers -------------------------------------------------------------------
 
@@ -315,6 +316,7 @@ class _Compiler:
         for at, phrase, kind in extra:
             if 0 < at < duration:
                 cues.append(self.cue(at, phrase, kind, PRIORITY_INFO))
+        cues.extend(self.pending_in(_Fitter(cues, duration, earliest=2.5)))
         self.window(Window(duration, "rest", "rest", tuple(cues), (REST_TONE,)))
 
     def rest_into(
@@ -346,14 +348,24 @@ class _Compiler:
             side_at = max(at - 0.7, duration - self.countdown - 1.6)
             side = self.speak.phrase("side_start", side=first_side)
             cues.append(self.cue(side_at, side, "side", PRIORITY_COUNT))
-        if tips and duration >= 12.0:
-            step = (first - 4.0) / len(tips)
-            for i, text in enumerate(tips):
-                cues.append(Cue(_t(3.5 + i * step), text, "tip", PRIORITY_FORM))
         cues = [c for c in cues if c.at < duration]
         cues.extend(self.countdown_cues(duration))
+        quiet = _Fitter(cues, duration, earliest=2.5)
+        if duration >= 12.0:
+            for text in tips:
+                cues.append(Cue(_t(quiet.place(3.5, text)), text, "tip", PRIORITY_FORM))
+        cues.extend(self.pending_in(quiet))
         cues.sort(key=lambda c: (c.at, -c.priority))
         self.window(Window(duration, "rest", "rest", tuple(cues), (REST_TONE,)))
+
+    def pending_in(self, quiet: _Fitter) -> list[Cue]:
+        """The reminder that found no room in the last set, if it fits in this rest."""
+        text = self.pending_reminder
+        at = quiet.find(3.5, text) if text else None
+        if text is None or at is None:
+            return []
+        self.pending_reminder = None
+        return [Cue(_t(at), text, "reminder", PRIORITY_REMINDER)]
 
     @staticmethod
     def work_of(ex: Exercise) -> float:
@@ -367,42 +379,44 @@ class _Compiler:
             return
         label = f"{ex.name}, set {n} of {ex.sets}" + (f", {side}" if side else "")
         cues = [self.cue(0.0, self.speak.phrase("go"), "go", PRIORITY_CRITICAL)]
-        slots: list[float] = []  # free moments where a form cue or reminder may go
-        after, top, rep = 0.0, ex.tempo / 2, ex.rep_seconds
+        later: list[Cue] = []  # cues without a beat of their own, fitted into quiet moments
         if ex.reps is not None and not ex.to_failure:
-            rep_cues, slots, after = self.rep_cues(ex)
-            cues.extend(rep_cues)
+            beats, later = self.rep_cues(ex)
+            cues.extend(beats)
         else:
             cues.extend(self.timed_cues(ex, duration))
-        if slots:  # room from a free moment to the next count
-            fits = _Fitter(cues, slots, duration, after - top - 0.05, rep + top - after - 0.1)
-        else:
-            fits = _Fitter(cues, [], duration, 2.0, 2.5)
+        fits = _Fitter(cues, duration)
+        for cue in later:
+            cues.append(replace(cue, at=_t(fits.place(cue.at, cue.text))))
         form = [text for text in ex.cues if text not in self.long_cues(ex)]
         for i, text in enumerate(form):
-            at = fits.place(duration * (i + 1) / (len(form) + 1))
+            at = fits.place(duration * (i + 1) / (len(form) + 1), text)
             cues.append(Cue(_t(at), text, "form", PRIORITY_FORM))
         if self.reminder_every > 0 and duration >= 6.0:
             # Due every `every` seconds of work; one that fell due in a short set waits for
-            # the next long enough one, never piling up.
+            # the next long enough one, never piling up. One that finds no quiet moment in
+            # the set is said in the next rest instead.
             self.next_reminder = max(self.next_reminder, self.work_clock + 3.0)
             while self.next_reminder <= self.work_clock + duration - 3.0:
-                at = fits.place(self.next_reminder - self.work_clock)
                 text = self.reminder_phrases[self.reminder_count % len(self.reminder_phrases)]
                 self.reminder_count += 1
-                cues.append(Cue(_t(at), text, "reminder", PRIORITY_REMINDER))
+                found = fits.find(self.next_reminder - self.work_clock, text)
+                if found is None:
+                    self.pending_reminder = text
+                else:
+                    cues.append(Cue(_t(found), text, "reminder", PRIORITY_REMINDER))
                 self.next_reminder += self.reminder_every
         self.work_clock += duration
         cues.sort(key=lambda c: (c.at, -c.priority))
         self.window(Window(duration, "work", label, tuple(cues), (GO_TONE,)))
 
-    def rep_cues(self, ex: Exercise) -> tuple[list[Cue], list[float], float]:
-        """Counts (and holds, last reps) of a rep set; the free moments; where they start."""
+    def rep_cues(self, ex: Exercise) -> tuple[list[Cue], list[Cue]]:
+        """The counts and holds of a rep set, on the beat; "last five" and "last one", near
+        the start of their rep (to be fitted around the counts)."""
         reps = ex.reps or 0
         rep, top = ex.rep_seconds, ex.tempo / 2
         sides = self.alternate_sides(ex) if ex.alternate else ()
         cues: list[Cue] = []
-        slots: list[float] = []
         last = 5 if reps >= 10 else 3 if reps >= 6 else 0
         for k in range(1, reps + 1):
             start = (k - 1) * rep
@@ -419,25 +433,14 @@ class _Compiler:
                 # The end of a hold is on the beat: it outranks the count, which can shorten.
                 at = start + top + ex.hold
                 cues.append(self.cue(at, release, "release", PRIORITY_CRITICAL))
-        # Free moments start once the longest count (or the "down" of a hold) has been said.
-        spoken = max((len(c.text) for c in cues if c.kind == "count"), default=0) / SPEECH_CPS
-        after = top + max(spoken + 0.25, ex.hold + 0.9 if ex.hold > 0 else 0.0)
-        for k in range(1, reps - last):
-            if after < rep:
-                slots.append((k - 1) * rep + after)
-
-        def before_rep(k: int) -> float:
-            """Just after the previous rep's count, or at the rep's start if that is too tight."""
-            return (k - 2) * rep + after if k > 1 and after < rep else (k - 1) * rep
-
+        later = []
         if last:
             phrase = self.speak.phrase("last_reps", count=number_words(last))
-            cues.append(self.cue(before_rep(reps - last + 1), phrase, "last_reps", PRIORITY_INFO))
+            later.append(self.cue((reps - last) * rep, phrase, "last_reps", PRIORITY_INFO))
         if reps >= 3:
             phrase = self.speak.phrase("last_rep")
-            cues.append(self.cue(before_rep(reps), phrase, "last_reps", PRIORITY_INFO))
-        cues.sort(key=lambda c: c.at)
-        return cues, slots, after
+            later.append(self.cue((reps - 1) * rep, phrase, "last_reps", PRIORITY_INFO))
+        return cues, later
 
     def timed_cues(self, ex: Exercise, duration: float) -> list[Cue]:
         cues = []
@@ -465,37 +468,47 @@ class _Compiler:
         return cues
 
 
-class _Fitter:
-    """Finds free moments in a work window for form cues and reminders.
+def _speaking(text: str) -> float:
+    """A guess (seconds) at how long a voice takes to say `text`, with a little air after."""
+    return 0.15 + len(text) / SPEECH_CPS + 0.2
 
-    In a rep set the free moments are just after each count (`slots`); in timed work
-    any moment with nothing anchored shortly before or after it will do. A moment is
-    used once. When nothing is free the nearest candidate is taken and the resolver
-    decides (move, shorten or drop) against the real clip lengths.
+
+class _Fitter:
+    """Finds quiet moments in a window for form cues, tips and reminders.
+
+    Every cue already anchored occupies the time a typical voice needs to say it; a
+    quiet moment is one where the new text fits before the next cue starts. The
+    resolver makes the final call against the real voice.
     """
 
-    def __init__(
-        self, cues: list[Cue], slots: list[float], duration: float, before: float, need: float
-    ) -> None:
-        self.anchors = sorted(c.at for c in cues)
-        self.slots = slots
+    def __init__(self, cues: list[Cue], duration: float, earliest: float = 1.0) -> None:
+        self.spans = [(c.at, c.at + _speaking(c.text)) for c in cues]
         self.duration = duration
-        self.before, self.need = before, max(0.3, need)
+        self.earliest = earliest
 
-    def free(self, t: float) -> bool:
-        if t < 1.0 or t + self.need > self.duration:
+    def free(self, t: float, need: float) -> bool:
+        if t < self.earliest or t + need > self.duration:
             return False
-        return all(not (t - self.before < a < t + self.need) for a in self.anchors)
+        return all(end <= t or t + need <= start for start, end in self.spans)
 
-    def place(self, desired: float) -> float:
-        candidates = self.slots or [desired, *(a + 2.0 for a in self.anchors)]
+    def find(self, desired: float, text: str) -> float | None:
+        """The quiet moment nearest `desired` where `text` fits, or None; it is then taken."""
+        need = _speaking(text)
+        candidates = [desired, *(end for _, end in self.spans)]
         ordered = sorted(candidates, key=lambda c: (abs(c - desired), c))
-        chosen = next((t for t in ordered if self.free(t)), None)
-        if chosen is None:
-            unused = [t for t in ordered if t not in self.anchors and 0 <= t < self.duration]
-            chosen = unused[0] if unused else desired
-        self.anchors = sorted([*self.anchors, chosen])
+        chosen = next((t for t in ordered if self.free(t, need)), None)
+        if chosen is not None:
+            self.spans.append((chosen, chosen + need))
         return chosen
+
+    def place(self, desired: float, text: str) -> float:
+        """Like `find`, but when nothing is quiet the text still goes as near as it can."""
+        found = self.find(desired, text)
+        if found is not None:
+            return found
+        at = min(max(desired, 0.0), self.duration * 0.999)
+        self.spans.append((at, at + _speaking(text)))
+        return at
 
 
 def compile_routine(
