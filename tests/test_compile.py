@@ -208,3 +208,14 @@ def test_chapters_cover_intro_each_exercise_and_finish() -> None:
     assert [s.title for s in spans] == script.chapters
     assert all(a.end == b.start for a, b in itertools.pairwise(spans))
     assert spans[-1].end == tl.length
+
+
+def test_a_reminder_with_no_room_in_a_fast_set_is_said_in_the_rest() -> None:
+    ex = Exercise("Fast taps", sets=2, reps=20, tempo=1.0, rest=30.0)
+    long = "Keep breathing steadily through every single rep."
+    script = compile_routine(routine(ex, reminders=Reminders(10.0, (long,))))
+    windows = [s for s in script.steps if isinstance(s, Window)]
+    in_work = [c for w in windows if w.kind == "work" for c in w.cues if c.kind == "reminder"]
+    in_rest = [c for w in windows if w.kind == "rest" for c in w.cues if c.kind == "reminder"]
+    assert in_work == [] and [c.text for c in in_rest] == [long]
+    assert_no_overlap(resolve(script, MemoryVoice(FakeEngine())))
