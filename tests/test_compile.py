@@ -158,6 +158,8 @@ def test_level_two_uses_the_notch_variant() -> None:
     script = compile_routine(routine(ex), level=2)
     names = [s.text for s in script.steps if isinstance(s, Say) and s.kind == "name"]
     assert names == ["Side kick."] and script.level == 2
+    intro = [s.text for s in script.steps if isinstance(s, Say) and s.kind == "intro"]
+    assert any("notch" in line or "harder" in line for line in intro)
 
 
 def test_reminders_come_at_their_interval_and_never_on_another_cue() -> None:

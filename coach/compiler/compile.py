@@ -80,6 +80,7 @@ class _Compiler:
         self.reminder_count = 0
         self.work_clock = 0.0  # seconds of work so far, for reminders
         self.next_reminder = self.reminder_every
+        self.has_notch = False  # the routine has harder variants (said at level 2)
         self.pending_reminder: str | None = None  # a reminder that found no room in its set
 
     # ---- small helpers -------------------------------------------------------------------
@@ -126,6 +127,8 @@ class _Compiler:
         self.chapter("Intro")
         for line in routine.intro or (self.speak.text("intro_default", title=routine.title),):
             self.say(line, "intro", 0.8)
+        if routine.level >= 2 and self.has_notch:
+            self.say(self.speak.text("level_up"), "intro", 0.8)
 
         perfs = self.performances()
         previous: _Perf | None = None
@@ -519,7 +522,9 @@ def compile_routine(
     if routine.phrases:
         book = book.with_overrides(routine.phrases, routine.phrase_locations, routine.source)
     chosen = routine.at_level(level)
-    steps = _Compiler(chosen, book.speaker()).compile()
+    compiler = _Compiler(chosen, book.speaker())
+    compiler.has_notch = any(ex.notch is not None for ex in routine.exercises)
+    steps = compiler.compile()
     return CueScript(
         title=chosen.title,
         steps=steps,

@@ -29,6 +29,7 @@ def _template(name: str, allowed: str = "", required: str = "") -> None:
 
 _template("intro_default", "title")
 _template("outro_default", "title")
+_template("level_up")
 _template("section", "title", "title")
 _template("exercise_name", "name", "name")
 _template("plan_reps", "sets reps")
