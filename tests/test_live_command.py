@@ -62,7 +62,9 @@ def test_bad_output_and_start_are_input_errors(runner: CliRunner, tmp_path: Path
     cues = str(_cues(tmp_path))
     result = runner.invoke(cli, ["play", cues, "--engine", "fake", "--output", "speakers"])
     assert result.exit_code == 2
-    assert "unknown output 'speakers'; known outputs: default, null" in result.stderr
+    assert (
+        "unknown output 'speakers'; known outputs: default, pulse, portaudio, null" in result.stderr
+    )
     result = runner.invoke(
         cli, ["play", cues, "--engine", "fake", "--output", "null", "--start-at", "9:00"]
     )

@@ -141,7 +141,11 @@ def _timeline(cues: Path):  # type: ignore[no-untyped-def]
     return resolve(read_cues(cues), open_voice("pyttsx3"))
 
 
-def test_cues_are_heard_on_time_through_pulseaudio(pulse: dict[str, str], tmp_path: Path) -> None:
+@pytest.mark.parametrize("output", ["default", "portaudio"])
+def test_cues_are_heard_on_time_through_pulseaudio(
+    pulse: dict[str, str], tmp_path: Path, output: str
+) -> None:
+    """`default` finds the server and writes to it directly; `portaudio` goes through ALSA."""
     pytest.importorskip("pyttsx3")
     if shutil.which("espeak-ng") is None and shutil.which("espeak") is None:
         pytest.skip("espeak-ng is not installed")
@@ -165,7 +169,7 @@ def test_cues_are_heard_on_time_through_pulseaudio(pulse: dict[str, str], tmp_pa
         try:
             _wait_for_recording(recording)
             played = subprocess.run(
-                [sys.executable, "-m", "coach", "play", str(cues), "--output", "default"],
+                [sys.executable, "-m", "coach", "play", str(cues), "--output", output],
                 env=pulse,
                 capture_output=True,
                 text=True,
@@ -177,6 +181,7 @@ def test_cues_are_heard_on_time_through_pulseaudio(pulse: dict[str, str], tmp_pa
             parec.terminate()
             zeros.terminate()
     assert played.returncode == 0, played.stderr
+    assert ("on pulse" in played.stderr) == (output == "default"), played.stderr
     heard = _onsets(np.fromfile(recording, dtype="<i2"))
     assert len(heard) == len(expected), (heard, expected)
     shift = heard[0][0] - expected[0][0]

@@ -32,7 +32,8 @@ from coach.commands.speech_options import speech_options
     default="default",
     show_default=True,
     metavar="NAME",
-    help="Where the sound goes: default (the system's output) or null (no device, same timing).",
+    help="Where the sound goes: default (PulseAudio/PipeWire if running, else the system's "
+    "output through PortAudio), pulse, portaudio, or null (no device, same timing).",
 )
 @click.option("--events", default=None, hidden=True, help="Write the event log here (JSON lines).")
 def play_command(

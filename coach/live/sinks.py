@@ -98,7 +98,7 @@ class DeviceSink(Sink):
     plugin; on macOS and Windows it uses the system's own audio API.
     """
 
-    name = "default"
+    name = "portaudio"
 
     def __init__(
         self,
@@ -164,21 +164,46 @@ class DeviceSink(Sink):
             stream.close()
 
 
-OUTPUTS: dict[str, type[Sink]] = {"default": DeviceSink, "null": NullSink}
+def default_output(sample_rate: int) -> Sink:
+    """The system's default output: PulseAudio directly when its server is there
+    (Linux, PipeWire included), else PortAudio."""
+    if sys.platform.startswith("linux"):
+        from coach.live.pulse import PulseSink, server_socket
+
+        if server_socket() is not None:
+            try:
+                return PulseSink(sample_rate)
+            except CoachError:
+                pass  # PortAudio may still reach it through ALSA; its error names the fix
+    return DeviceSink(sample_rate)
 
 
-def register_output(sink: type[Sink]) -> None:
-    """Make an output available as --output NAME."""
-    OUTPUTS[sink.name] = sink
+def _pulse(sample_rate: int) -> Sink:
+    from coach.live.pulse import PulseSink
+
+    return PulseSink(sample_rate)
+
+
+OUTPUTS: dict[str, Callable[[int], Sink]] = {
+    "default": default_output,
+    "pulse": _pulse,
+    "portaudio": DeviceSink,
+    "null": NullSink,
+}
+
+
+def register_output(name: str, factory: Callable[[int], Sink]) -> None:
+    """Make an output available as --output NAME (factory: sample rate -> Sink)."""
+    OUTPUTS[name] = factory
 
 
 def open_output(name: str, sample_rate: int) -> Sink:
     """Build the output called `name` (InputError listing the known ones if unknown)."""
-    sink = OUTPUTS.get(name)
-    if sink is None:
-        known = ", ".join(sorted(OUTPUTS))
+    factory = OUTPUTS.get(name)
+    if factory is None:
+        known = ", ".join(OUTPUTS)
         raise InputError(f"unknown output {name!r}; known outputs: {known}")
-    return sink(sample_rate)
+    return factory(sample_rate)
 
 
 def _import_sounddevice() -> Any:
