@@ -63,11 +63,10 @@ class _Perf:
     section_index: int
     round: int
     first_time: bool
-    last_in_round: bool
 
 
 class _Compiler:
-    def __init__(self, routine: Routine, speaker: Speaker) -> None:
+    def __init__(self, routine: Routine, speaker: Speaker, has_notch: bool = False) -> None:
         self.routine = routine
         self.speak = speaker
         self.countdown = routine.settings.countdown
@@ -80,7 +79,7 @@ class _Compiler:
         self.reminder_count = 0
         self.work_clock = 0.0  # seconds of work so far, for reminders
         self.next_reminder = self.reminder_every
-        self.has_notch = False  # the routine has harder variants (said at level 2)
+        self.has_notch = has_notch  # the routine has harder variants (said at level 2)
         self.pending_reminder: str | None = None  # a reminder that found no room in its set
 
     # ---- small helpers -------------------------------------------------------------------
@@ -116,10 +115,6 @@ class _Compiler:
                 cues.append(self.cue(duration - k, phrase, "countdown", PRIORITY_CRITICAL))
         return cues
 
-    def announce_at(self, duration: float) -> float:
-        """Where to say what comes next in a window that ends with a countdown."""
-        return max(duration - self.countdown - 3.5, min(2.5, duration / 3))
-
     # ---- the session ---------------------------------------------------------------------
 
     def compile(self) -> list[Step]:
@@ -143,21 +138,12 @@ class _Compiler:
         return self.steps
 
     def performances(self) -> list[_Perf]:
+        """Every exercise in the order it is done, circuit rounds expanded."""
         perfs = []
         for index, section in enumerate(self.routine.sections):
-            for round_number in range(1, section.rounds + 1):
-                count = len(section.exercises)
-                for position, exercise in enumerate(section.exercises):
-                    perfs.append(
-                        _Perf(
-                            exercise,
-                            section,
-                            index,
-                            round_number,
-                            round_number == 1,
-                            position == count - 1,
-                        )
-                    )
+            for number in range(1, section.rounds + 1):
+                for exercise in section.exercises:
+                    perfs.append(_Perf(exercise, section, index, number, number == 1))
         return perfs
 
     def rest_between(self, previous: _Perf, perf: _Perf) -> float:
@@ -522,9 +508,8 @@ def compile_routine(
     if routine.phrases:
         book = book.with_overrides(routine.phrases, routine.phrase_locations, routine.source)
     chosen = routine.at_level(level)
-    compiler = _Compiler(chosen, book.speaker())
-    compiler.has_notch = any(ex.notch is not None for ex in routine.exercises)
-    steps = compiler.compile()
+    has_notch = any(ex.notch is not None for ex in routine.exercises)
+    steps = _Compiler(chosen, book.speaker(), has_notch).compile()
     return CueScript(
         title=chosen.title,
         steps=steps,
