@@ -275,7 +275,7 @@ def test_null_sink_paces_by_the_clock() -> None:
     assert player.finished.wait(5)
     took = time.monotonic() - began
     sink.stop()
-    assert 1.05 <= took < 1.4
+    assert 1.05 <= took < 2.0
     (cue,) = [e for e in player.events if e.kind == "cue"]
     assert cue.wall - began == pytest.approx(0.6, abs=0.03)
 
