@@ -6,6 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 from mutagen.id3 import ID3
 from test_render_support import RATE, decode, loudness, make_timeline, onset, read_json
@@ -193,3 +194,16 @@ def test_hostile_titles_make_safe_names(tmp_path: Path) -> None:
     assert len(long) == 1 and len(long[0].encode()) <= 80
     assert all("/" not in n and "\\" not in n and "\x00" not in n for n in names)
     assert not list(tmp_path.glob("**/passwd*"))
+
+
+def test_tracks_sharing_one_encoder_match_tracks_encoded_alone(
+    exercise_dir: Path, tmp_path: Path
+) -> None:
+    # jobs=1 sends all three tracks through one ffmpeg; the fixture (jobs=2) splits them
+    # into two processes, one of which encodes a single track on its own.
+    render_timeline(make_timeline(), tmp_path, split="exercise", jobs=1)
+    for path in sorted((exercise_dir / "morning-test").glob("*.mp3")):
+        alone = decode(path)
+        shared = decode(tmp_path / "morning-test" / path.name)
+        assert alone.shape == shared.shape
+        assert np.array_equal(alone, shared)

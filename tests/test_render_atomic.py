@@ -82,3 +82,20 @@ def test_an_unwritable_destination_is_one_clear_error(tmp_path: Path) -> None:
         render_timeline(make_timeline(chapters=1), blocker / "out")
     assert blocker.read_text() == "not a folder\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file.txt"]
+
+
+def test_ctrl_c_while_tracks_share_an_encoder(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    before = _prepare(out)
+    seen = 0
+
+    def interrupt(frames: int) -> None:
+        nonlocal seen
+        seen += frames
+        if seen > 100_000:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        render_timeline(make_timeline(), out, split="exercise", progress=interrupt)
+    assert _snapshot(out) == before
+    assert not (out / "morning-test").exists()

@@ -16,8 +16,10 @@ every phone and car stereo.
 from __future__ import annotations
 
 import math
+import os
+import selectors
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -26,7 +28,7 @@ import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
 from coach.errors import CoachError
-from coach.render.ffmpeg import start_encoder
+from coach.render.ffmpeg import start_encoder, start_multi_encoder
 from coach.render.loudness import BinnedEnergy, timeline_energy, to_lufs
 from coach.render.music import DuckEnvelope, MusicInfo, SessionMixer, analyse_music
 from coach.speech.base import Clip, Samples
@@ -178,3 +180,84 @@ def encode_span(
         raise
     finally:
         mixer.close()
+
+
+@dataclass(frozen=True)
+class Span:
+    """One file to encode: samples [start, stop) of the mix into `path`."""
+
+    path: Path
+    start: int
+    stop: int
+    label: str = ""
+
+
+def encode_group(
+    plan: MixPlan,
+    spans: Sequence[Span],
+    bitrate: str,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> None:
+    """Encode several spans at once through one ffmpeg process, feeding its pipes together.
+
+    ffmpeg reads its inputs in step, so every pipe is kept fed (non-blocking writes, one
+    pending block per pipe). Meant for plans without a music bed: with one, every span
+    would need its own bed decoder running at the same time."""
+    mixers = [plan.mixer() for _ in spans]
+    sources = [
+        mixer.blocks(BLOCK_FRAMES, span.start, span.stop)
+        for mixer, span in zip(mixers, spans, strict=True)
+    ]
+    encoder, fds = start_multi_encoder(
+        [span.path for span in spans], plan.timeline.sample_rate, bitrate
+    )
+    open_fds = set(fds)
+    selector = selectors.DefaultSelector()
+    pending: dict[int, memoryview] = {}
+    try:
+        for index, fd in enumerate(fds):
+            os.set_blocking(fd, False)
+            selector.register(fd, selectors.EVENT_WRITE, index)
+        broken = False
+        while selector.get_map() and not broken:
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("render cancelled")
+            if encoder.process.poll() is not None:
+                break  # ffmpeg stopped early: finish() reports why
+            for key, _ in selector.select(timeout=0.5):
+                index = key.data
+                view = pending.get(index)
+                if view is None or not len(view):
+                    block = next(sources[index], None)
+                    if block is None:
+                        selector.unregister(key.fd)
+                        os.close(key.fd)
+                        open_fds.discard(key.fd)
+                        continue
+                    view = memoryview(block.astype("<i2", copy=False).tobytes())
+                    if progress is not None:
+                        progress(block.shape[0])
+                try:
+                    written = os.write(key.fd, view)
+                except BlockingIOError:
+                    written = 0
+                except BrokenPipeError:
+                    broken = True
+                    break
+                pending[index] = view[written:]
+        for fd in list(open_fds):
+            os.close(fd)
+            open_fds.discard(fd)
+        names = ", ".join(span.label or span.path.name for span in spans[:3])
+        more = f" and {len(spans) - 3} more" if len(spans) > 3 else ""
+        encoder.finish(f"encoding {names}{more}")
+    except BaseException:
+        encoder.kill()
+        raise
+    finally:
+        selector.close()
+        for fd in open_fds:
+            os.close(fd)
+        for mixer in mixers:
+            mixer.close()

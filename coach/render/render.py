@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coach.errors import CoachError, InputError
-from coach.render.encode import MixPlan, encode_span, plan_mix
+from coach.render.encode import MixPlan, Span, encode_group, encode_span, plan_mix
 from coach.render.ffmpeg import find_ffmpeg
 from coach.render.names import slugify
 from coach.render.sidecars import (
@@ -42,6 +42,8 @@ SPLITS = ("session", "exercise")
 DEFAULT_BITRATE = "96k"
 _BITRATE = re.compile(r"^(\d{2,3})k?$")
 MP3_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)  # MPEG-2 Layer III at 22.05 kHz
+
+MAX_GROUP = 64  # tracks per ffmpeg process (each costs it a pipe, an output file and a thread)
 
 Progress = Callable[[int], None]
 
@@ -221,9 +223,17 @@ def render_timeline(
             with lock:
                 progress(frames)
 
-    def produce(track: Track, temp: Path) -> None:
-        encode_span(plan, temp, track.start, track.end, rate, report, cancel, track.mp3.name)
-        write_tags(temp, _tags_for(timeline, plan, track, art))
+    def produce(group: list[tuple[Track, Path]]) -> None:
+        if plan.music is None and len(group) > 1:
+            spans = [Span(temp, t.start, t.end, t.mp3.name) for t, temp in group]
+            encode_group(plan, spans, rate, report, cancel)
+        else:
+            for track, temp in group:
+                encode_span(
+                    plan, temp, track.start, track.end, rate, report, cancel, track.mp3.name
+                )
+        for track, temp in group:
+            write_tags(temp, _tags_for(timeline, plan, track, art))
 
     try:
         staging.make_dir(tracks[0].mp3.parent)
@@ -240,7 +250,7 @@ def render_timeline(
             ]
             playlist = tracks[0].mp3.parent / f"{session_slug(timeline)}.m3u8"
             staging.write_text(playlist, m3u8_text(entries))
-        _run(jobs_list, produce, jobs, cancel)
+        _run(_groups(jobs_list, jobs, plan.music is not None), produce, jobs, cancel)
         files = staging.commit()
     except OSError as error:
         cancel.set()
@@ -259,18 +269,37 @@ def render_timeline(
     )
 
 
+def _groups(
+    jobs_list: list[tuple[Track, Path]], jobs: int, music: bool
+) -> list[list[tuple[Track, Path]]]:
+    """Tracks shared out among encoder processes, longest first to the least loaded.
+
+    Without music, several tracks share one ffmpeg (at most MAX_GROUP, for file handles);
+    with music each track gets its own, so only one bed decoder runs per worker."""
+    if music:
+        return [[item] for item in jobs_list]
+    count = max(min(jobs, len(jobs_list)), -(-len(jobs_list) // MAX_GROUP))
+    groups: list[list[tuple[Track, Path]]] = [[] for _ in range(count)]
+    load = [0] * count
+    for item in sorted(jobs_list, key=lambda it: it[0].start - it[0].end):
+        target = min(range(count), key=lambda g: (len(groups[g]) >= MAX_GROUP, load[g]))
+        groups[target].append(item)
+        load[target] += item[0].end - item[0].start
+    return [sorted(group, key=lambda it: it[0].number) for group in groups if group]
+
+
 def _run(
-    jobs_list: list[tuple[Track, Path]],
-    produce: Callable[[Track, Path], None],
+    groups: list[list[tuple[Track, Path]]],
+    produce: Callable[[list[tuple[Track, Path]]], None],
     jobs: int,
     cancel: threading.Event,
 ) -> None:
-    if jobs == 1 or len(jobs_list) == 1:
-        for track, temp in jobs_list:
-            produce(track, temp)
+    if jobs == 1 or len(groups) == 1:
+        for group in groups:
+            produce(group)
         return
-    with ThreadPoolExecutor(max_workers=min(jobs, len(jobs_list))) as pool:
-        futures = [pool.submit(produce, track, temp) for track, temp in jobs_list]
+    with ThreadPoolExecutor(max_workers=min(jobs, len(groups))) as pool:
+        futures = [pool.submit(produce, group) for group in groups]
         try:
             done, _ = wait(futures, return_when=FIRST_EXCEPTION)
             for future in done:
