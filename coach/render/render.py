@@ -43,7 +43,7 @@ DEFAULT_BITRATE = "96k"
 _BITRATE = re.compile(r"^(\d{2,3})k?$")
 MP3_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)  # MPEG-2 Layer III at 22.05 kHz
 
-MAX_GROUP = 64  # tracks per ffmpeg process (each costs it a pipe, an output file and a thread)
+MAX_GROUP = 32  # tracks per ffmpeg process (each costs it a pipe, an output file and a thread)
 
 Progress = Callable[[int], None]
 
