@@ -3,8 +3,10 @@
 
     python scripts/render_all.py                      # pyttsx3 voice, one MP3 per routine
     python scripts/render_all.py --engine fake --split exercise --jobs 2
+    python scripts/render_all.py --measure 120 -o /tmp/m    # peak memory of a 2-hour render
 
-Exits 1 if any routine failed, after trying them all.
+Exits 1 if any routine failed, after trying them all. `--measure MINUTES` renders
+a generated session of fake-voice clips instead and prints time and peak RSS.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from coach.errors import CoachError
 @click.option("--bitrate", default="96k", show_default=True)
 @click.option("--music", default=None, metavar="FILE")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True)
+@click.option("--measure", type=float, default=None, metavar="MINUTES")
 @speech_options
 def main(
     out_dir: str,
@@ -32,12 +35,16 @@ def main(
     bitrate: str,
     music: str | None,
     jobs: int,
+    measure: float | None,
     engine: str,
     voice: str | None,
     rate: int | None,
     volume: float | None,
 ) -> None:
     """Render every built-in routine."""
+    if measure is not None:
+        _measure(measure, out_dir, split, bitrate, music, jobs)
+        return
     from coach.pipeline import load_script
     from coach.render.render import render_timeline
     from coach.resolve import resolve
@@ -62,6 +69,51 @@ def main(
             f"{len(timeline.warnings)} fit warning(s), {took:.1f} s -> {where}"
         )
     sys.exit(1 if failed else 0)
+
+
+def _measure(
+    minutes: float, out_dir: str, split: str, bitrate: str, music: str | None, jobs: int
+) -> None:
+    """Render a generated session (20 fake-voice cues and a beep per chapter) and report."""
+    import resource
+
+    from coach.render.render import render_timeline
+    from coach.speech.base import SAMPLE_RATE
+    from coach.speech.fake import FakeEngine
+    from coach.speech.voice import MemoryVoice
+    from coach.timeline import ChapterSpan, TimedCue, TimedTone, Timeline
+
+    voice = MemoryVoice(FakeEngine())
+    words = ["one", "two", "three", "four", "five", "halfway", "rest now", "next up", "go"]
+    cues, tones, chapters = [], [], []
+    position = 0
+    while position < minutes * 60 * SAMPLE_RATE:
+        start = position
+        for index in range(20):
+            text = words[(len(chapters) + index) % len(words)]
+            clip = voice.clip(text)
+            cues.append(TimedCue(position, text, "cue", len(chapters), clip))
+            position += clip.frames + 2 * SAMPLE_RATE
+        tones.append(TimedTone(position, 3000))
+        position += SAMPLE_RATE
+        chapters.append(ChapterSpan(f"Exercise {len(chapters) + 1}", start, position))
+    timeline = Timeline(
+        length=position,
+        cues=cues,
+        tones=tones,
+        chapters=chapters,
+        title="Measure",
+        routine="measure",
+    )
+    started = time.perf_counter()
+    render_timeline(timeline, out_dir, split, bitrate, music, True, jobs)
+    took = time.perf_counter() - started
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    click.echo(
+        f"{minutes:g} min, {len(cues)} cues, {len(chapters)} chapters, {split}, jobs {jobs}: "
+        f"{took:.1f} s, peak RSS {own:.0f} MB (coach), {child:.0f} MB (largest ffmpeg)"
+    )
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from mutagen.id3 import ID3
 from test_render_support import RATE, decode, read_json
@@ -78,3 +79,45 @@ def test_bad_input_exits_2_without_writing(runner: CliRunner, tmp_path: Path) ->
     result = runner.invoke(cli, ["render", "no-such-routine", "--engine", "fake", "-o", str(out)])
     assert result.exit_code == 2
     assert not out.exists()
+
+
+SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "render_all.py"
+
+
+def test_render_all_measure_mode_runs(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "--measure", "0.3", "-o", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "peak RSS" in result.stdout
+    assert (tmp_path / "measure.mp3").is_file()
+
+
+@pytest.mark.slow
+def test_every_shipped_routine_renders(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from mutagen.mp3 import MP3
+
+    from coach.routine import builtin_routines
+
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "--engine", "fake", "--bitrate", "32k", "-o", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    names = [path.stem for path in builtin_routines()]
+    assert names
+    for name in names:
+        doc = read_json(tmp_path / f"{name}.timeline.json")
+        length = MP3(tmp_path / f"{name}.mp3").info.length
+        assert abs(length - doc["duration"]) < 0.2, name
