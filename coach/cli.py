@@ -17,16 +17,16 @@ from coach.errors import CoachError, InputError
 
 # command name -> "module:attribute"; the order here is the order in --help.
 COMMANDS: dict[str, str] = {
-    "list": "coach.commands.routines:list_command",
+    "play": "coach.commands.play:play_command",
+    "render": "coach.commands.render:render_command",
     "show": "coach.commands.routines:show_command",
+    "list": "coach.commands.routines:list_command",
+    "compile": "coach.commands.compile:compile_command",
     "validate": "coach.commands.routines:validate_command",
     "schema": "coach.commands.routines:schema_command",
+    "phrases": "coach.commands.compile:phrases_command",
     "voices": "coach.commands.speech:voices_command",
     "cache": "coach.commands.speech:cache_group",
-    "compile": "coach.commands.compile:compile_command",
-    "phrases": "coach.commands.compile:phrases_command",
-    "render": "coach.commands.render:render_command",
-    "play": "coach.commands.play:play_command",
 }
 
 
@@ -55,6 +55,10 @@ class CoachGroup(click.Group):
         except CoachError as error:
             click.echo(f"Error: {error}", err=True)
             ctx.exit(error.exit_code)
+        except KeyboardInterrupt:
+            # Commands clean up their temporaries in `finally` blocks; only the message is left.
+            click.echo("Interrupted.", err=True)
+            ctx.exit(130)
 
 
 @click.group(
