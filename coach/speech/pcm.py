@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import struct
-import wave
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +18,13 @@ import numpy.typing as npt
 
 from coach.errors import CoachError
 from coach.speech.base import SAMPLE_RATE, Clip, Samples
+
+with warnings.catch_warnings():
+    # pydub warns at import when no ffmpeg is on PATH (it reads WAV without one), and its
+    # audioop is deprecated from Python 3.11 (the audioop-lts package stands in from 3.13).
+    warnings.simplefilter("ignore", RuntimeWarning)
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from pydub import AudioSegment
 
 Floats = npt.NDArray[np.float64]
 
@@ -29,50 +36,31 @@ POST_ROLL_MS = 20
 
 def read_audio(path: Path) -> tuple[Floats, int]:
     """Decode a WAV (or AIFF, which macOS writes) file to mono floats in [-1, 1] and its rate."""
+    segment = read_segment(path).set_channels(1).set_sample_width(2)
+    samples = np.array(segment.get_array_of_samples(), dtype=np.float64) / 32768.0
+    return samples, int(segment.frame_rate)
+
+
+def read_segment(path: Path) -> AudioSegment:
+    """The engine's file as a pydub AudioSegment (pydub reads WAV; AIFF is unpacked here)."""
     data = path.read_bytes()
     if data[:4] == b"FORM":
         return _read_aiff(data)
     try:
-        with wave.open(io.BytesIO(data)) as wav:
-            channels, width, rate = wav.getnchannels(), wav.getsampwidth(), wav.getframerate()
-            raw = wav.readframes(wav.getnframes())
-    except (wave.Error, EOFError) as error:
+        return AudioSegment.from_wav(io.BytesIO(data))
+    except Exception as error:  # pydub raises a variety of errors for a broken file
         raise CoachError(f"the speech engine wrote an unreadable audio file: {error}") from None
-    return _to_mono(_decode(raw, width, "<"), channels), rate
 
 
-def _decode(raw: bytes, width: int, order: str) -> Floats:
-    if width == 1:  # 8-bit WAV is unsigned
-        return (np.frombuffer(raw, np.uint8).astype(np.float64) - 128.0) / 128.0
-    if width == 2:
-        return np.frombuffer(raw, np.dtype(f"{order}i2")).astype(np.float64) / 32768.0
-    if width == 3:
-        bytes3 = np.frombuffer(raw, np.uint8).reshape(-1, 3).astype(np.int32)
-        if order == "<":
-            value = bytes3[:, 0] | (bytes3[:, 1] << 8) | (bytes3[:, 2] << 16)
-        else:
-            value = bytes3[:, 2] | (bytes3[:, 1] << 8) | (bytes3[:, 0] << 16)
-        value = np.where(value >= 1 << 23, value - (1 << 24), value)
-        return value.astype(np.float64) / float(1 << 23)
-    if width == 4:
-        return np.frombuffer(raw, np.dtype(f"{order}i4")).astype(np.float64) / 2147483648.0
-    raise CoachError(f"the speech engine wrote {width * 8}-bit audio, which coach cannot read")
+def _read_aiff(data: bytes) -> AudioSegment:
+    """AIFF or AIFF-C: a COMM chunk (channels, frames, bits, 80-bit float rate), an SSND.
 
-
-def _to_mono(samples: Floats, channels: int) -> Floats:
-    if channels <= 1:
-        return samples
-    frames = samples.shape[0] // channels
-    mono: Floats = samples[: frames * channels].reshape(frames, channels).mean(axis=1)
-    return mono
-
-
-def _read_aiff(data: bytes) -> tuple[Floats, int]:
-    """AIFF or AIFF-C: a COMM chunk (channels, frames, bits, 80-bit float rate), an SSND."""
+    pydub reads AIFF only through ffmpeg and ffprobe, which a Mac may lack; the
+    format is simple enough to unpack into the little-endian PCM pydub holds."""
     pos = 12
     channels = bits = 0
     rate = 0.0
-    order, compression = ">", b"NONE"
+    compression = b"NONE"
     sound = b""
     while pos + 8 <= len(data):
         kind, size = data[pos : pos + 4], struct.unpack(">I", data[pos + 4 : pos + 8])[0]
@@ -89,14 +77,20 @@ def _read_aiff(data: bytes) -> tuple[Floats, int]:
         pos += 8 + size + (size & 1)
     if not channels or not rate:
         raise CoachError("the speech engine wrote an AIFF file without a format chunk")
-    if compression == b"sowt":  # AIFF-C with little-endian samples
-        order = "<"
-    elif compression in (b"fl32", b"FL32"):
+    width = (bits + 7) // 8
+    if compression in (b"fl32", b"FL32"):
         floats = np.frombuffer(sound, dtype=">f4").astype(np.float64)
-        return _to_mono(floats, channels), round(rate)
-    elif compression not in (b"NONE", b"twos"):
-        raise CoachError(f"the speech engine wrote compressed AIFF ({compression!r})")
-    return _to_mono(_decode(sound, (bits + 7) // 8, order), channels), round(rate)
+        raw, width = np.clip(np.rint(floats * 2147483647.0), -(2**31), 2**31 - 1).astype("<i4"), 4
+        pcm = raw.tobytes()
+    elif compression == b"sowt":  # AIFF-C with little-endian samples already
+        pcm = sound
+    elif compression in (b"NONE", b"twos") and width in (1, 2, 3, 4):
+        usable = len(sound) - len(sound) % width
+        pcm = np.frombuffer(sound[:usable], np.uint8).reshape(-1, width)[:, ::-1].tobytes()
+    else:
+        raise CoachError(f"the speech engine wrote AIFF that coach cannot read ({compression!r})")
+    pcm = pcm[: len(pcm) - len(pcm) % (width * channels)]
+    return AudioSegment(data=pcm, sample_width=width, frame_rate=round(rate), channels=channels)
 
 
 def resample(samples: Floats, rate: int, target: int = SAMPLE_RATE) -> Floats:
@@ -143,6 +137,6 @@ def to_int16(samples: Floats, volume: float = 1.0) -> Samples:
 
 def clip_from_file(path: Path, volume: float = 1.0) -> Clip:
     """Everything an engine wrapper does to its output file: the finished Clip."""
-    samples, rate = read_audio(path)
-    samples = resample(samples, rate)
+    segment = read_segment(path).set_channels(1).set_sample_width(2).set_frame_rate(SAMPLE_RATE)
+    samples = np.array(segment.get_array_of_samples(), dtype=np.float64) / 32768.0
     return Clip(to_int16(trim_silence(samples), volume))
