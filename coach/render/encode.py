@@ -25,11 +25,10 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-from numpy.lib.stride_tricks import sliding_window_view
 
 from coach.errors import CoachError
 from coach.render.ffmpeg import start_encoder, start_multi_encoder
-from coach.render.loudness import BinnedEnergy, timeline_energy, to_lufs
+from coach.render.loudness import BinnedEnergy, ClipEnergies, timeline_energy, to_lufs
 from coach.render.music import DuckEnvelope, MusicInfo, SessionMixer, analyse_music
 from coach.speech.base import Clip, Samples
 from coach.timeline import Timeline
@@ -45,6 +44,7 @@ BLOCK_FRAMES = 32768
 LIMIT_WINDOW_SECONDS = 0.005
 
 Progress = Callable[[int], None]
+Floats = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,8 @@ def plan_mix(timeline: Timeline, music: Path | None = None, target: float = TARG
     """Measure the session and choose the gains that bring it to `target` LUFS."""
     rate = timeline.sample_rate
     envelope = DuckEnvelope.for_timeline(timeline)
-    voice = timeline_energy(timeline)
+    known: ClipEnergies = {}  # clips the limiter leaves alone are measured once
+    voice = timeline_energy(timeline, known)
     voice_lufs = voice.loudness()
     info = analyse_music(music, rate) if music is not None else None
     music_gain = 0.0
@@ -87,7 +88,7 @@ def plan_mix(timeline: Timeline, music: Path | None = None, target: float = TARG
         limited = limit_timeline(timeline, gain / ENCODER_SCALE)
         if limited is timeline:
             break
-        measured = to_lufs_total(timeline_energy(limited).energy + bed, voice)
+        measured = to_lufs_total(timeline_energy(limited, known).energy + bed, voice)
         gain = 10 ** (min(MAX_GAIN_DB, target - measured) / 20)
     limited = limit_timeline(timeline, gain / ENCODER_SCALE)
     pcm_gain = gain / ENCODER_SCALE
@@ -138,12 +139,36 @@ def _limit_clip(clip: Clip, ceiling: float, window: int) -> Clip:
     # A minimum over +-window then a mean over +-window/2 never exceeds `need` at any sample,
     # and changes smoothly over a few milliseconds (no clicks, no moved onsets).
     padded = np.pad(need, window, constant_values=1.0)
-    floor = sliding_window_view(padded, 2 * window + 1).min(axis=1)
+    floor = sliding_min(padded, 2 * window + 1)
     half = window // 2
-    kernel = np.ones(2 * half + 1) / (2 * half + 1)
-    smooth = np.convolve(np.pad(floor, half, mode="edge"), kernel, mode="valid")
+    smooth = moving_mean(np.pad(floor, half, mode="edge"), 2 * half + 1)
     limited = np.clip(np.rint(samples * smooth), -32768, 32767).astype(np.int16)
     return Clip(limited, clip.sample_rate)
+
+
+def sliding_min(values: Floats, width: int) -> Floats:
+    """min(values[i : i + width]) for every full window, in three passes whatever the width.
+
+    Blocks of `width` get running minima from the left and from the right; any window
+    spans at most two blocks, so its minimum is one of each (van Herk / Gil-Werman)."""
+    count = values.shape[0] - width + 1
+    blocks = -(-values.shape[0] // width)
+    grid = np.full(blocks * width, np.inf)
+    grid[: values.shape[0]] = values
+    grid = grid.reshape(blocks, width)
+    from_left = np.minimum.accumulate(grid, axis=1).ravel()
+    from_right = np.minimum.accumulate(grid[:, ::-1], axis=1)[:, ::-1].ravel()
+    result: Floats = np.minimum(from_right[:count], from_left[width - 1 : width - 1 + count])
+    return result
+
+
+def moving_mean(values: Floats, width: int) -> Floats:
+    """mean(values[i : i + width]) for every full window, from a running sum."""
+    total = np.empty(values.shape[0] + 1)
+    total[0] = 0.0
+    np.cumsum(values, out=total[1:])
+    result: Floats = (total[width:] - total[:-width]) / width
+    return result
 
 
 class Cancelled(CoachError):

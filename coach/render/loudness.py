@@ -143,16 +143,24 @@ def stream_power(chunks: Iterable[Samples], sample_rate: int) -> float:
     return 0.0 if math.isinf(loud) else 10 ** ((loud + 0.691) / 10)
 
 
-def timeline_energy(timeline: Timeline) -> BinnedEnergy:
-    """Binned K-weighted energy of the cues and tones of `timeline`."""
+ClipEnergies = dict[int, tuple[Samples, Floats]]
+
+
+def timeline_energy(timeline: Timeline, known: ClipEnergies | None = None) -> BinnedEnergy:
+    """Binned K-weighted energy of the cues and tones of `timeline`.
+
+    `known` carries the energies of clips already measured from one call to the next
+    (by identity of the samples array, which the entry keeps alive so its id stays unique)."""
     rate = timeline.sample_rate
     binned = BinnedEnergy(timeline.length, rate)
-    cache: dict[int, Floats] = {}
+    cache: ClipEnergies = {} if known is None else known
     for cue in timeline.cues:
-        key = id(cue.clip.samples)
-        if key not in cache:
-            cache[key] = weighted_energy(cue.clip.samples, rate)
-        binned.add(cue.start, cache[key])
+        samples = cue.clip.samples
+        entry = cache.get(id(samples))
+        if entry is None or entry[0] is not samples:
+            entry = (samples, weighted_energy(samples, rate))
+            cache[id(samples)] = entry
+        binned.add(cue.start, entry[1])
     tones: dict[tuple[int, float], Floats] = {}
     for tone in timeline.tones:
         tkey = (tone.frames, tone.frequency)
