@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.errors import CoachError
-from coach.live.sinks import BLOCK_FRAMES, Pull, Sink
+from coach.live.sinks import BLOCK_FRAMES, OUTPUT_LATENCY, Pull, Sink
 
 PA_SAMPLE_S16LE = 3
 PA_STREAM_PLAYBACK = 1
@@ -97,7 +97,7 @@ class PulseSink(Sink):
     name = "pulse"
 
     def __init__(
-        self, sample_rate: int, block_frames: int = BLOCK_FRAMES, latency: float = 0.1
+        self, sample_rate: int, block_frames: int = BLOCK_FRAMES, latency: float = OUTPUT_LATENCY
     ) -> None:
         super().__init__(sample_rate, block_frames)
         if server_socket() is None:

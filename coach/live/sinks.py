@@ -25,6 +25,12 @@ Pull = Callable[[int, float], Samples]
 
 BLOCK_FRAMES = 512  # about 23 ms at 22050 Hz: the granularity of pause and skip
 
+# Seconds of sound queued in the device. Generous on purpose: a coach needs no low
+# latency, and a short buffer runs dry when the machine is busy, which shifts every
+# later cue (seen once at 0.1 s: a 115 ms shift while a benchmark and the test suite
+# shared two cores).
+OUTPUT_LATENCY = 0.25
+
 
 class Sink:
     """An audio output. `start` begins pulling; `stop` silences it at once."""
@@ -105,7 +111,7 @@ class DeviceSink(Sink):
         sample_rate: int,
         block_frames: int = BLOCK_FRAMES,
         device: int | str | None = None,
-        latency: float = 0.1,
+        latency: float = OUTPUT_LATENCY,
     ) -> None:
         super().__init__(sample_rate, block_frames)
         self._sd = _import_sounddevice()
