@@ -10,13 +10,32 @@ from coach.errors import InputError, Problem
 @click.command("list")
 def list_command() -> None:
     """List the built-in routines with their length."""
+    from coach.listing import remember_rows, remembered_rows
+
+    # Parsing every routine costs more than starting coach: a clean listing is remembered.
+    rows = remembered_rows()
+    problems: list[Problem] = []
+    texts: list[str] = []
+    if rows is None:
+        rows = _routine_rows(problems, texts)
+        if not (problems or texts):
+            remember_rows(rows)
+    rows = [("NAME", "TITLE", "EXERCISES", "LENGTH"), *rows]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        click.echo("  ".join([*cells, row[3]]))
+    if problems or texts:
+        raise InputError(problems or texts[0])
+
+
+def _routine_rows(problems: list[Problem], texts: list[str]) -> list[tuple[str, str, str, str]]:
+    """Name, title, exercise count and length of every built-in routine that loads."""
     from coach.routine import builtin_routines, load_routine
     from coach.routine.durations import format_estimate
     from coach.routine.plan import plan_routine
 
-    rows = [("NAME", "TITLE", "EXERCISES", "LENGTH")]
-    problems: list[Problem] = []
-    texts: list[str] = []
+    rows = []
     for path in builtin_routines():
         try:
             routine = load_routine(path.stem)
@@ -28,12 +47,7 @@ def list_command() -> None:
         rows.append(
             (routine.name, routine.title, str(plan.exercise_count), format_estimate(plan.seconds))
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    for row in rows:
-        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
-        click.echo("  ".join([*cells, row[3]]))
-    if problems or texts:
-        raise InputError(problems or texts[0])
+    return rows
 
 
 @click.command("show")

@@ -21,13 +21,14 @@ import selectors
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
 from coach.errors import CoachError
-from coach.render.ffmpeg import start_encoder, start_multi_encoder
+from coach.render.ffmpeg import FFmpeg, start_encoder, start_multi_encoder, start_split_encoder
 from coach.render.loudness import BinnedEnergy, ClipEnergies, timeline_energy, to_lufs
 from coach.render.music import DuckEnvelope, MusicInfo, SessionMixer, analyse_music
 from coach.speech.base import Clip, Samples
@@ -82,15 +83,29 @@ def plan_mix(timeline: Timeline, music: Path | None = None, target: float = TARG
     loudness = to_lufs_total(voice.energy + bed, voice)
     if not math.isfinite(loudness):
         return MixPlan(timeline, 1.0, info, music_gain, loudness, envelope)
-    gain = 10 ** (min(MAX_GAIN_DB, target - loudness) / 20)
-    # Limiting peaks lowers the loudness a little; settle the gain in a few cheap rounds.
-    for _ in range(3):
-        limited = limit_timeline(timeline, gain / ENCODER_SCALE)
+
+    # Limiting peaks lowers the loudness a little, more as the gain grows: find the gain
+    # (in dB) whose limited session meets the target, a root of miss() found by the secant
+    # method from the unlimited estimate (two measurements bring it within ~0.01 dB).
+    def miss(gain_db: float) -> tuple[float, Timeline]:
+        limited = limit_timeline(timeline, 10 ** (gain_db / 20) / ENCODER_SCALE)
         if limited is timeline:
-            break
+            return 0.0, limited
         measured = to_lufs_total(timeline_energy(limited, known).energy + bed, voice)
-        gain = 10 ** (min(MAX_GAIN_DB, target - measured) / 20)
-    limited = limit_timeline(timeline, gain / ENCODER_SCALE)
+        return gain_db + measured - target, limited
+
+    gain_db = min(MAX_GAIN_DB, target - loudness)
+    error, limited = miss(gain_db)
+    if error != 0.0:
+        second = min(MAX_GAIN_DB, gain_db - error)
+        error_2, limited = miss(second)
+        slope = (error_2 - error) / (second - gain_db) if second != gain_db else 1.0
+        # miss() rises with the gain but more slowly than it (limiting takes some back).
+        slope = slope if 0.1 <= slope <= 1.0 else 1.0
+        gain_db = min(MAX_GAIN_DB, second - error_2 / slope)
+        if gain_db != second:
+            limited = limit_timeline(timeline, 10 ** (gain_db / 20) / ENCODER_SCALE)
+    gain = 10 ** (gain_db / 20)
     pcm_gain = gain / ENCODER_SCALE
     return MixPlan(limited, pcm_gain, info, music_gain * pcm_gain, loudness, envelope)
 
@@ -186,8 +201,21 @@ def encode_span(
     label: str = "",
 ) -> None:
     """Encode samples [start, stop) of the planned mix as an MP3 at `path` (`label` in errors)."""
-    mixer = plan.mixer()
     encoder = start_encoder(path, plan.timeline.sample_rate, bitrate)
+    _feed(plan, encoder, start, stop, progress, cancel, f"encoding {label or path.name}")
+
+
+def _feed(
+    plan: MixPlan,
+    encoder: FFmpeg,
+    start: int,
+    stop: int,
+    progress: Progress | None,
+    cancel: threading.Event | None,
+    what: str,
+) -> None:
+    """Pipe samples [start, stop) of the mix into `encoder` and wait for it to finish."""
+    mixer = plan.mixer()
     try:
         for block in mixer.blocks(BLOCK_FRAMES, start, stop):
             if cancel is not None and cancel.is_set():
@@ -199,7 +227,7 @@ def encode_span(
                 break  # ffmpeg died: finish() reports why
             if progress is not None:
                 progress(block.shape[0])
-        encoder.finish(f"encoding {label or path.name}")
+        encoder.finish(what)
     except BaseException:
         encoder.kill()
         raise
@@ -224,11 +252,22 @@ def encode_group(
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
 ) -> None:
-    """Encode several spans at once through one ffmpeg process, feeding its pipes together.
+    """Encode several spans at once through one ffmpeg process.
 
-    ffmpeg reads its inputs in step, so every pipe is kept fed (non-blocking writes, one
-    pending block per pipe). Meant for plans without a music bed: with one, every span
-    would need its own bed decoder running at the same time."""
+    Consecutive spans (each starting where the one before stops) are mixed as one stream
+    and cut apart inside ffmpeg. Otherwise each span has its own pipe, and as ffmpeg reads
+    its inputs in step, every pipe is kept fed (non-blocking writes, one pending block per
+    pipe). Meant for plans without a music bed: with one, every span would need its own
+    bed decoder running at the same time."""
+    names = ", ".join(span.label or span.path.name for span in spans[:3])
+    more = f" and {len(spans) - 3} more" if len(spans) > 3 else ""
+    if all(a.stop == b.start for a, b in pairwise(spans)):
+        paths = [span.path for span in spans]
+        frames = [span.stop - span.start for span in spans]
+        encoder = start_split_encoder(paths, frames, plan.timeline.sample_rate, bitrate)
+        what = f"encoding {names}{more}"
+        _feed(plan, encoder, spans[0].start, spans[-1].stop, progress, cancel, what)
+        return
     mixers = [plan.mixer() for _ in spans]
     sources = [
         mixer.blocks(BLOCK_FRAMES, span.start, span.stop)
@@ -274,8 +313,6 @@ def encode_group(
         for fd in list(open_fds):
             os.close(fd)
             open_fds.discard(fd)
-        names = ", ".join(span.label or span.path.name for span in spans[:3])
-        more = f" and {len(spans) - 3} more" if len(spans) > 3 else ""
         encoder.finish(f"encoding {names}{more}")
     except BaseException:
         encoder.kill()

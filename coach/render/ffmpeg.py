@@ -139,6 +139,27 @@ def start_encoder(path: Path, sample_rate: int, bitrate: str) -> FFmpeg:
     return FFmpeg([*pcm_args(sample_rate), "-i", "pipe:0", *_mp3_output(path, bitrate)], stdin=True)
 
 
+def start_split_encoder(
+    paths: list[Path], frames: list[int], sample_rate: int, bitrate: str
+) -> FFmpeg:
+    """One ffmpeg reading consecutive tracks as one PCM stream on stdin, writing each its MP3.
+
+    The stream is cut at exact sample positions (the `asegment` filter, ffmpeg 4.4 or
+    later) and every piece has its own encoder, so each file is what encoding it alone
+    gives (its own gapless header); the stream is read once, without copies."""
+    if len(paths) == 1:
+        return start_encoder(paths[0], sample_rate, bitrate)
+    cuts = [sum(frames[: index + 1]) for index in range(len(frames) - 1)]
+    labels = "".join(f"[s{index}]" for index in range(len(paths)))
+    graph = [f"[0:a]asegment=samples={'|'.join(map(str, cuts))}{labels}"]
+    outputs: list[str] = []
+    for index, path in enumerate(paths):
+        graph.append(f"[s{index}]asetpts=PTS-STARTPTS[o{index}]")
+        outputs += ["-map", f"[o{index}]", *_mp3_output(path, bitrate)]
+    args = [*pcm_args(sample_rate), "-i", "pipe:0", "-filter_complex", ";".join(graph)]
+    return FFmpeg([*args, *outputs], stdin=True)
+
+
 def start_multi_encoder(
     paths: list[Path], sample_rate: int, bitrate: str
 ) -> tuple[FFmpeg, list[int]]:

@@ -66,15 +66,31 @@ def k_weighting_power(sample_rate: int, n_fft: int) -> Floats:
     return result
 
 
+@lru_cache(maxsize=64)
+def _k_weighting_amplitude(sample_rate: int, n_fft: int) -> Floats:
+    result: Floats = np.sqrt(k_weighting_power(sample_rate, n_fft))
+    result.flags.writeable = False
+    return result
+
+
+def fft_size(frames: int) -> int:
+    """The smallest 2^k times 1, 9/8, 5/4, 3/2 or 15/8 that holds `frames`.
+
+    Transforms of these sizes are about as fast as powers of two, pad far less than
+    the next power of two does, and few enough to keep their filter responses cached."""
+    size = 1 << max(3, (frames - 1).bit_length())
+    return min(size * m // 16 for m in (8, 9, 10, 12, 15, 16) if size * m // 16 >= frames)
+
+
 def weighted_energy(samples: Samples | Floats, sample_rate: int) -> Floats:
     """Cumulative K-weighted energy (full scale = 1), one value per sample boundary.
 
     Result has len(samples) + 1 entries, starting at 0."""
     frames = samples.shape[0]
     tail = sample_rate // 10  # let the filters ring out a little
-    n_fft = 1 << max(1, (frames + tail - 1).bit_length())
+    n_fft = fft_size(frames + tail)
     spectrum = np.fft.rfft(np.asarray(samples, dtype=np.float64) / FULL_SCALE, n_fft)
-    filtered = np.fft.irfft(spectrum * np.sqrt(k_weighting_power(sample_rate, n_fft)), n_fft)
+    filtered = np.fft.irfft(spectrum * _k_weighting_amplitude(sample_rate, n_fft), n_fft)
     energy = np.empty(frames + 1)
     energy[0] = 0.0
     np.cumsum(filtered[:frames] ** 2, out=energy[1:])

@@ -43,7 +43,7 @@ DEFAULT_BITRATE = "96k"
 _BITRATE = re.compile(r"^(\d{2,3})k?$")
 MP3_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)  # MPEG-2 Layer III at 22.05 kHz
 
-MAX_GROUP = 32  # tracks per ffmpeg process (each costs it a pipe, an output file and a thread)
+MAX_GROUP = 32  # tracks per ffmpeg process (each costs it an output file and an encoder)
 
 Progress = Callable[[int], None]
 
@@ -272,20 +272,29 @@ def render_timeline(
 def _groups(
     jobs_list: list[tuple[Track, Path]], jobs: int, music: bool
 ) -> list[list[tuple[Track, Path]]]:
-    """Tracks shared out among encoder processes, longest first to the least loaded.
+    """Tracks shared out among encoder processes: runs of consecutive tracks of about
+    equal length, so each process encodes one stretch of the session, mixed once.
 
     Without music, several tracks share one ffmpeg (at most MAX_GROUP, for file handles);
     with music each track gets its own, so only one bed decoder runs per worker."""
     if music:
         return [[item] for item in jobs_list]
     count = max(min(jobs, len(jobs_list)), -(-len(jobs_list) // MAX_GROUP))
-    groups: list[list[tuple[Track, Path]]] = [[] for _ in range(count)]
-    load = [0] * count
-    for item in sorted(jobs_list, key=lambda it: it[0].start - it[0].end):
-        target = min(range(count), key=lambda g: (len(groups[g]) >= MAX_GROUP, load[g]))
-        groups[target].append(item)
-        load[target] += item[0].end - item[0].start
-    return [sorted(group, key=lambda it: it[0].number) for group in groups if group]
+    left = sum(track.end - track.start for track, _ in jobs_list)
+    groups: list[list[tuple[Track, Path]]] = [[]]
+    load = 0
+    for item in jobs_list:
+        frames = item[0].end - item[0].start
+        current = groups[-1]
+        share = left / max(1, count - len(groups) + 1)  # a fair share of what is left
+        full = len(current) >= MAX_GROUP
+        if current and (full or (len(groups) < count and load + frames / 2 > share)):
+            left -= load
+            groups.append([])
+            load = 0
+        groups[-1].append(item)
+        load += frames
+    return groups
 
 
 def _run(
