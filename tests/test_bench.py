@@ -26,7 +26,7 @@ ROWS = [
     "ratio naive / floor",
     "s per session-minute",
     "peak RSS coach process",
-    "peak RSS largest process",
+    "peak RSS of its ffmpeg",
     "RSS growth",
     "start-up: import click",
     "start-up: coach --help",

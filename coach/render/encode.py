@@ -70,7 +70,7 @@ def plan_mix(timeline: Timeline, music: Path | None = None, target: float = TARG
     """Measure the session and choose the gains that bring it to `target` LUFS."""
     rate = timeline.sample_rate
     envelope = DuckEnvelope.for_timeline(timeline)
-    known: ClipEnergies = {}  # clips the limiter leaves alone are measured once
+    known: ClipEnergies = {}  # clips the limiter leaves alone are measured only once
     voice = timeline_energy(timeline, known)
     voice_lufs = voice.loudness()
     info = analyse_music(music, rate) if music is not None else None
@@ -91,7 +91,7 @@ def plan_mix(timeline: Timeline, music: Path | None = None, target: float = TARG
         limited = limit_timeline(timeline, 10 ** (gain_db / 20) / ENCODER_SCALE)
         if limited is timeline:
             return 0.0, limited
-        measured = to_lufs_total(timeline_energy(limited, known).energy + bed, voice)
+        measured = to_lufs_total(timeline_energy(limited, known, False).energy + bed, voice)
         return gain_db + measured - target, limited
 
     gain_db = min(MAX_GAIN_DB, target - loudness)

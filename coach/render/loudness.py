@@ -125,6 +125,20 @@ class BinnedEnergy:
         at = np.concatenate(([0], edges, [frames]))
         self.energy[first : last + 1] += np.diff(cumulative[at]) * scale
 
+    def piece(self, start: int, cumulative: Floats) -> Floats:
+        """The energy per bin of a sound with cumulative energy `cumulative` at `start`."""
+        frames = cumulative.shape[0] - 1
+        first, last = start // self.bin, (start + frames) // self.bin
+        edges = np.arange(first + 1, last + 1) * self.bin - start
+        at = np.concatenate(([0], edges, [frames]))
+        result: Floats = np.diff(cumulative[at])
+        return result
+
+    def add_piece(self, start: int, piece: Floats) -> None:
+        """Add energies per bin from `piece` (see `piece`) for a sound placed at `start`."""
+        first = start // self.bin
+        self.energy[first : first + piece.shape[0]] += piece
+
     def add_power(self, power_per_bin: Floats) -> None:
         """Add a stationary sound given as a mean square for every bin."""
         self.energy[: power_per_bin.shape[0]] += power_per_bin * self.bin
@@ -159,24 +173,43 @@ def stream_power(chunks: Iterable[Samples], sample_rate: int) -> float:
     return 0.0 if math.isinf(loud) else 10 ** ((loud + 0.691) / 10)
 
 
-ClipEnergies = dict[int, tuple[Samples, Floats]]
+# Per distinct clip: its samples (kept so the id stays unique) and, for each offset of a
+# cue within its first bin, the energy the clip adds to each bin it covers.
+ClipEnergies = dict[int, tuple[Samples, dict[int, Floats]]]
 
 
-def timeline_energy(timeline: Timeline, known: ClipEnergies | None = None) -> BinnedEnergy:
+def timeline_energy(
+    timeline: Timeline, known: ClipEnergies | None = None, remember: bool = True
+) -> BinnedEnergy:
     """Binned K-weighted energy of the cues and tones of `timeline`.
 
-    `known` carries the energies of clips already measured from one call to the next
-    (by identity of the samples array, which the entry keeps alive so its id stays unique)."""
+    Each distinct clip is filtered once, and only its energy per bin is kept (never its
+    filtered samples), so memory stays small however many clips a session has. `known`
+    carries those from one call to the next; with `remember` False it is only read."""
     rate = timeline.sample_rate
     binned = BinnedEnergy(timeline.length, rate)
     cache: ClipEnergies = {} if known is None else known
+    starts: dict[int, list[int]] = {}
+    clips: dict[int, Samples] = {}
     for cue in timeline.cues:
-        samples = cue.clip.samples
-        entry = cache.get(id(samples))
+        starts.setdefault(id(cue.clip.samples), []).append(cue.start)
+        clips[id(cue.clip.samples)] = cue.clip.samples
+    for key, where in starts.items():
+        samples = clips[key]
+        entry = cache.get(key)
         if entry is None or entry[0] is not samples:
-            entry = (samples, weighted_energy(samples, rate))
-            cache[id(samples)] = entry
-        binned.add(cue.start, entry[1])
+            entry = (samples, {})
+            if remember or known is None:
+                cache[key] = entry
+        pieces = entry[1]
+        cumulative: Floats | None = None
+        for start in where:
+            piece = pieces.get(start % binned.bin)
+            if piece is None:
+                if cumulative is None:
+                    cumulative = weighted_energy(samples, rate)
+                piece = pieces[start % binned.bin] = binned.piece(start, cumulative)
+            binned.add_piece(start, piece)
     tones: dict[tuple[int, float], Floats] = {}
     for tone in timeline.tones:
         tkey = (tone.frames, tone.frequency)
