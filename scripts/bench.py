@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """coach against its floor: one invocation, one markdown table.
 
-    python scripts/bench.py                          # 15, 30, 60, 120 min, 3 runs (~6 min)
+    python scripts/bench.py                          # 15, 30, 60, 120 min, 3 runs (~7 min)
     python scripts/bench.py --lengths 30 --runs 5
     python scripts/bench.py --quick --engine fake    # a one-minute routine, once (the test)
 
@@ -10,14 +10,15 @@ sides, rests) and `coach render` is run as a user runs it, in its own process:
 
 - floor: ffmpeg (the one coach uses) encoding the same PCM to MP3 at the same rate,
   channels and bitrate, from a file; every ratio below is to this floor.
-- warm: session mode with the clip cache filled; peak RSS of that process.
+- warm: session mode with the clip cache filled; the peak RSS of that process and
+  of its ffmpeg (VmHWM, polled from /proc).
 - cold: the same with an empty cache (the real engine); the synthesis share is
   (cold - warm) / cold.
 - split: `--split exercise --jobs 2` with the cache filled.
 - naive: the same Timeline built by concatenating pydub AudioSegments cue by cue
   (silence, clip, silence, ...) and exported with pydub at the same settings;
   skipped at a length where the quadratic growth seen so far predicts more than
-  --naive-limit seconds.
+  --naive-limit seconds, and not repeated once a run takes longer than that.
 - start-up: `coach --help` and `coach list` against `python -c "import click"`.
 
 Medians of --runs runs; the runs of each length are interleaved, so a busy moment
@@ -472,7 +473,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--startup-runs", type=int, default=10)
     parser.add_argument("--engine", default="pyttsx3", help="engine for the empty-cache runs")
-    parser.add_argument("--naive-limit", type=float, default=30.0, metavar="SECONDS")
+    parser.add_argument("--naive-limit", type=float, default=45.0, metavar="SECONDS")
     parser.add_argument("--quick", action="store_true", help="one 1-minute routine, one run")
     args = parser.parse_args(argv)
     if args.quick:
