@@ -28,7 +28,13 @@ import numpy as np
 import numpy.typing as npt
 
 from coach.errors import CoachError
-from coach.render.ffmpeg import FFmpeg, start_encoder, start_multi_encoder, start_split_encoder
+from coach.render.ffmpeg import (
+    SPLIT_FILTER,
+    FFmpeg,
+    start_encoder,
+    start_multi_encoder,
+    start_split_encoder,
+)
 from coach.render.loudness import BinnedEnergy, ClipEnergies, timeline_energy, to_lufs
 from coach.render.music import DuckEnvelope, MusicInfo, SessionMixer, analyse_music
 from coach.speech.base import Clip, Samples
@@ -266,8 +272,13 @@ def encode_group(
         frames = [span.stop - span.start for span in spans]
         encoder = start_split_encoder(paths, frames, plan.timeline.sample_rate, bitrate)
         what = f"encoding {names}{more}"
-        _feed(plan, encoder, spans[0].start, spans[-1].stop, progress, cancel, what)
-        return
+        try:
+            _feed(plan, encoder, spans[0].start, spans[-1].stop, progress, cancel, what)
+            return
+        except CoachError as error:
+            # An ffmpeg older than 4.4 has no asegment filter: fall back to a pipe per span.
+            if SPLIT_FILTER not in str(error) or isinstance(error, Cancelled):
+                raise
     mixers = [plan.mixer() for _ in spans]
     sources = [
         mixer.blocks(BLOCK_FRAMES, span.start, span.stop)

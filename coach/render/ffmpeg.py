@@ -17,6 +17,7 @@ from typing import IO
 
 from coach.errors import CoachError
 
+SPLIT_FILTER = "asegment"  # cuts one stream into tracks (ffmpeg 4.4 and later)
 INSTALL_HINT = "install it with `sudo apt install ffmpeg` (or `pip install imageio-ffmpeg`)"
 
 
@@ -151,7 +152,7 @@ def start_split_encoder(
         return start_encoder(paths[0], sample_rate, bitrate)
     cuts = [sum(frames[: index + 1]) for index in range(len(frames) - 1)]
     labels = "".join(f"[s{index}]" for index in range(len(paths)))
-    graph = [f"[0:a]asegment=samples={'|'.join(map(str, cuts))}{labels}"]
+    graph = [f"[0:a]{SPLIT_FILTER}=samples={'|'.join(map(str, cuts))}{labels}"]
     outputs: list[str] = []
     for index, path in enumerate(paths):
         graph.append(f"[s{index}]asetpts=PTS-STARTPTS[o{index}]")
