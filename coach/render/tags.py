@@ -89,6 +89,41 @@ def write_tags(path: Path, tags: TrackTags) -> None:
                 )
             )
     tag.save(str(path), v2_version=3)
+    if tags.chapters:
+        put_chapters_in_time_order(path)
+
+
+def put_chapters_in_time_order(path: Path) -> None:
+    """Reorder the CHAP frames of the ID3v2.3 tag at the start of `path` by start time.
+
+    mutagen writes frames sorted by size, so chapters come out shuffled; players that
+    read CHAP frames in file order (ffmpeg-based ones among them) and ignore the CTOC
+    would list them that way. Frames only change places: the tag keeps its size.
+    """
+    with path.open("r+b") as file:
+        header = file.read(10)
+        if header[:3] != b"ID3" or header[3] != 3 or header[5] & 0x40:  # 2.3, no extended header
+            return
+        size = sum((byte & 0x7F) << (7 * (3 - index)) for index, byte in enumerate(header[6:10]))
+        body = file.read(size)
+        frames: list[bytes] = []
+        position = 0
+        while position + 10 <= len(body) and body[position] != 0:
+            length = 10 + int.from_bytes(body[position + 4 : position + 8], "big")
+            frames.append(body[position : position + length])
+            position += length
+        slots = [index for index, frame in enumerate(frames) if frame[:4] == b"CHAP"]
+        ordered = sorted((frames[index] for index in slots), key=_chapter_start)
+        for index, frame in zip(slots, ordered, strict=True):
+            frames[index] = frame
+        file.seek(10)
+        file.write(b"".join(frames))
+
+
+def _chapter_start(frame: bytes) -> int:
+    """The start time (ms) of a CHAP frame: after its 10-byte header and element id."""
+    after_id = frame.index(b"\0", 10) + 1
+    return int.from_bytes(frame[after_id : after_id + 4], "big")
 
 
 def make_cover(title: str, subtitle: str = "coach") -> bytes:
