@@ -19,10 +19,12 @@ import math
 import os
 import selectors
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -35,7 +37,12 @@ from coach.render.ffmpeg import (
     start_multi_encoder,
     start_split_encoder,
 )
-from coach.render.loudness import BinnedEnergy, ClipEnergies, timeline_energy, to_lufs
+from coach.render.loudness import (
+    BinnedEnergy,
+    to_lufs,
+    tone_energies,
+    weighted_energy,
+)
 from coach.render.music import DuckEnvelope, MusicInfo, SessionMixer, analyse_music
 from coach.speech.base import Clip, Samples
 from coach.timeline import Timeline
@@ -50,8 +57,11 @@ ENCODER_SCALE = 0.95
 BLOCK_FRAMES = 32768
 LIMIT_WINDOW_SECONDS = 0.005
 
+PLAN_WORKERS = 2  # threads measuring and limiting clips while the plan is made
+
 Progress = Callable[[int], None]
 Floats = npt.NDArray[np.float64]
+ClipMap = Callable[[Callable[[int], Any], Iterable[int]], Iterator[Any]]
 
 
 @dataclass(frozen=True)
@@ -71,13 +81,60 @@ class MixPlan:
             self.timeline, self.voice_gain, self.music, self.music_gain, self.envelope
         )
 
+    @property
+    def sample_rate(self) -> int:
+        return self.timeline.sample_rate
 
-def plan_mix(timeline: Timeline, music: Path | None = None, target: float = TARGET_LUFS) -> MixPlan:
-    """Measure the session and choose the gains that bring it to `target` LUFS."""
+    def ready(self) -> MixPlan:
+        """This plan (see PendingPlan)."""
+        return self
+
+
+class PendingPlan:
+    """A MixPlan being made on another thread.
+
+    Encoders take either: they start ffmpeg at once and wait for the plan only when
+    they need the first sample, so ffmpeg's start-up overlaps the planning."""
+
+    def __init__(self, timeline: Timeline, music: Path | None = None) -> None:
+        self.sample_rate = timeline.sample_rate
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-planner")
+        self._future = pool.submit(plan_mix, timeline, music)
+        pool.shutdown(wait=False)
+
+    def ready(self) -> MixPlan:
+        """The plan, once made (raises what planning raised)."""
+        return self._future.result()
+
+
+PlanSource = MixPlan | PendingPlan
+
+
+def plan_mix(
+    timeline: Timeline,
+    music: Path | None = None,
+    target: float = TARGET_LUFS,
+    workers: int | None = None,
+) -> MixPlan:
+    """Measure the session and choose the gains that bring it to `target` LUFS.
+
+    The work per distinct clip (its energy, its limited versions) runs on `workers`
+    threads (default: one per core, at most PLAN_WORKERS); numpy releases the GIL
+    in its FFTs and loops, and the results are summed in one fixed order, so the
+    plan is the same whatever the number of threads."""
+    count = workers if workers is not None else min(PLAN_WORKERS, os.cpu_count() or 1)
+    if count <= 1:
+        return _plan(timeline, music, target, map)
+    with ThreadPoolExecutor(max_workers=count, thread_name_prefix="coach-plan") as pool:
+        return _plan(timeline, music, target, pool.map)
+
+
+def _plan(timeline: Timeline, music: Path | None, target: float, each: ClipMap) -> MixPlan:
     rate = timeline.sample_rate
     envelope = DuckEnvelope.for_timeline(timeline)
-    known: ClipEnergies = {}  # clips the limiter leaves alone are measured only once
-    voice = timeline_energy(timeline, known)
+    window = max(1, int(LIMIT_WINDOW_SECONDS * rate))
+    clips = _SessionClips(timeline, window, each)
+    voice = clips.energy()
     voice_lufs = voice.loudness()
     info = analyse_music(music, rate) if music is not None else None
     music_gain = 0.0
@@ -90,30 +147,125 @@ def plan_mix(timeline: Timeline, music: Path | None = None, target: float = TARG
     if not math.isfinite(loudness):
         return MixPlan(timeline, 1.0, info, music_gain, loudness, envelope)
 
+    def ceiling(gain_db: float) -> float:
+        return 32767 * 10 ** (CEILING_DBFS / 20) / (10 ** (gain_db / 20) / ENCODER_SCALE)
+
     # Limiting peaks lowers the loudness a little, more as the gain grows: find the gain
     # (in dB) whose limited session meets the target, a root of miss() found by the secant
     # method from the unlimited estimate (two measurements bring it within ~0.01 dB).
-    def miss(gain_db: float) -> tuple[float, Timeline]:
-        limited = limit_timeline(timeline, 10 ** (gain_db / 20) / ENCODER_SCALE)
-        if limited is timeline:
-            return 0.0, limited
-        measured = to_lufs_total(timeline_energy(limited, known, False).energy + bed, voice)
-        return gain_db + measured - target, limited
+    def miss(gain_db: float) -> float:
+        limited = clips.limited_energy(ceiling(gain_db))
+        if limited is None:
+            return 0.0
+        return gain_db + to_lufs_total(limited.energy + bed, voice) - target
 
     gain_db = min(MAX_GAIN_DB, target - loudness)
-    error, limited = miss(gain_db)
+    error = miss(gain_db)
     if error != 0.0:
         second = min(MAX_GAIN_DB, gain_db - error)
-        error_2, limited = miss(second)
+        error_2 = miss(second)
         slope = (error_2 - error) / (second - gain_db) if second != gain_db else 1.0
         # miss() rises with the gain but more slowly than it (limiting takes some back).
         slope = slope if 0.1 <= slope <= 1.0 else 1.0
         gain_db = min(MAX_GAIN_DB, second - error_2 / slope)
-        if gain_db != second:
-            limited = limit_timeline(timeline, 10 ** (gain_db / 20) / ENCODER_SCALE)
     gain = 10 ** (gain_db / 20)
     pcm_gain = gain / ENCODER_SCALE
-    return MixPlan(limited, pcm_gain, info, music_gain * pcm_gain, loudness, envelope)
+    limited_timeline = clips.limited_timeline(ceiling(gain_db))
+    return MixPlan(limited_timeline, pcm_gain, info, music_gain * pcm_gain, loudness, envelope)
+
+
+class _SessionClips:
+    """The distinct clips of a timeline, measured once and limited at any ceiling.
+
+    Per clip it keeps its peak, its energy per bin at each offset it is placed at, and
+    (once a ceiling first reaches it) its samples' magnitude maximised over the
+    limiter's window, which every later ceiling reuses."""
+
+    def __init__(self, timeline: Timeline, window: int, each: ClipMap) -> None:
+        self.timeline = timeline
+        self.window = window
+        self.each = each
+        self.binned = BinnedEnergy(timeline.length, timeline.sample_rate)
+        self.clips: list[Clip] = []
+        self.starts: list[list[int]] = []
+        self.index: list[int] = []  # cue -> its clip's position in self.clips
+        seen: dict[int, int] = {}
+        for cue in timeline.cues:
+            key = id(cue.clip.samples)
+            if key not in seen:
+                seen[key] = len(self.clips)
+                self.clips.append(cue.clip)
+                self.starts.append([])
+            self.starts[seen[key]].append(cue.start)
+            self.index.append(seen[key])
+        self.offsets = [sorted({s % self.binned.bin for s in where}) for where in self.starts]
+        self.peaks: list[int] = [0] * len(self.clips)
+        self.pieces: list[dict[int, Floats]] = [{} for _ in self.clips]
+        self.reach: list[npt.NDArray[np.uint16] | None] = [None] * len(self.clips)
+        self.tones = tone_energies(timeline)
+
+    def energy(self) -> BinnedEnergy:
+        """Binned energy of the session as it is."""
+
+        def measure(index: int) -> None:
+            samples = self.clips[index].samples
+            self.peaks[index] = int(np.abs(samples.astype(np.int32)).max(initial=0))
+            self.pieces[index] = self._pieces(samples, index)
+
+        list(self.each(measure, range(len(self.clips))))
+        return self._sum(self.pieces)
+
+    def limited_energy(self, ceiling: float) -> BinnedEnergy | None:
+        """Binned energy with every clip limited at `ceiling` (None: no clip reaches it)."""
+        touched = [i for i, peak in enumerate(self.peaks) if peak > ceiling]
+        if not touched:
+            return None
+        pieces = list(self.pieces)
+
+        def measure(index: int) -> None:
+            limited = self._limit(index, ceiling)
+            pieces[index] = self._pieces(limited.samples, index)
+
+        list(self.each(measure, touched))
+        return self._sum(pieces)
+
+    def limited_timeline(self, ceiling: float) -> Timeline:
+        """The timeline with every clip that reaches `ceiling` limited."""
+        touched = [i for i, peak in enumerate(self.peaks) if peak > ceiling]
+        if not touched:
+            return self.timeline
+        done = list(self.clips)
+        limited = self.each(lambda index: self._limit(index, ceiling), touched)
+        for index, clip in zip(touched, limited, strict=True):
+            done[index] = clip
+        cues = [
+            cue if done[i] is cue.clip else replace(cue, clip=done[i])
+            for cue, i in zip(self.timeline.cues, self.index, strict=True)
+        ]
+        return replace(self.timeline, cues=cues)
+
+    def _limit(self, index: int, ceiling: float) -> Clip:
+        clip = self.clips[index]
+        if ceiling < 1.0:  # the shortcut below assumes the padding is never limited
+            return _limit_clip(clip, ceiling, self.window)
+        reach = self.reach[index]
+        if reach is None:
+            reach = self.reach[index] = window_peaks(clip.samples, self.window)
+        return _limit_by_reach(clip, reach, ceiling, self.window)
+
+    def _pieces(self, samples: Samples, index: int) -> dict[int, Floats]:
+        cumulative = weighted_energy(samples, self.timeline.sample_rate)
+        return {offset: self.binned.piece(offset, cumulative) for offset in self.offsets[index]}
+
+    def _sum(self, pieces: list[dict[int, Floats]]) -> BinnedEnergy:
+        binned = BinnedEnergy(self.timeline.length, self.timeline.sample_rate)
+        size = binned.bin
+        for index, where in enumerate(self.starts):
+            for start in where:
+                binned.add_piece(start, pieces[index][start % size])
+        for start, cumulative in self.tones:
+            binned.add(start, cumulative)
+        return binned
 
 
 def to_lufs_total(energy: npt.NDArray[np.float64], like: BinnedEnergy) -> float:
@@ -161,25 +313,59 @@ def _limit_clip(clip: Clip, ceiling: float, window: int) -> Clip:
     # and changes smoothly over a few milliseconds (no clicks, no moved onsets).
     padded = np.pad(need, window, constant_values=1.0)
     floor = sliding_min(padded, 2 * window + 1)
+    return _apply_floor(clip, floor, window)
+
+
+def window_peaks(samples: Samples, window: int) -> npt.NDArray[np.uint16]:
+    """max(|samples|) over +-`window` around every sample (zero beyond the ends)."""
+    magnitude = np.abs(samples).view(np.uint16)  # |-32768| wraps to -32768, which is 32768
+    padded = np.pad(magnitude, window)
+    result: npt.NDArray[np.uint16] = sliding_max(padded, 2 * window + 1)
+    return result
+
+
+def _limit_by_reach(clip: Clip, reach: npt.NDArray[np.uint16], ceiling: float, window: int) -> Clip:
+    """What `_limit_clip` gives, from the clip's `window_peaks` (for a ceiling of 1 or more).
+
+    The minimum over a window of min(1, ceiling / |x|) is min(1, ceiling / the window's
+    largest |x|): division is monotonic, so both are the same floating-point numbers."""
+    if int(reach.max(initial=0)) <= ceiling:
+        return clip
+    floor = np.minimum(1.0, ceiling / np.maximum(reach, 1))
+    return _apply_floor(clip, floor, window)
+
+
+def _apply_floor(clip: Clip, floor: Floats, window: int) -> Clip:
     half = window // 2
     smooth = moving_mean(np.pad(floor, half, mode="edge"), 2 * half + 1)
-    limited = np.clip(np.rint(samples * smooth), -32768, 32767).astype(np.int16)
+    limited = np.clip(np.rint(clip.samples * smooth), -32768, 32767).astype(np.int16)
     return Clip(limited, clip.sample_rate)
 
 
-def sliding_min(values: Floats, width: int) -> Floats:
-    """min(values[i : i + width]) for every full window, in three passes whatever the width.
+def sliding_max(values: npt.NDArray[Any], width: int) -> npt.NDArray[Any]:
+    """max(values[i : i + width]) for every full window (non-negative values)."""
+    return _sliding(values, width, np.maximum, 0)
 
-    Blocks of `width` get running minima from the left and from the right; any window
-    spans at most two blocks, so its minimum is one of each (van Herk / Gil-Werman)."""
+
+def sliding_min(values: Floats, width: int) -> Floats:
+    """min(values[i : i + width]) for every full window, in three passes whatever the width."""
+    result: Floats = _sliding(values, width, np.minimum, np.inf)
+    return result
+
+
+def _sliding(values: npt.NDArray[Any], width: int, pick: np.ufunc, fill: float) -> npt.NDArray[Any]:
+    """`pick` (minimum or maximum) over every full window of `width`.
+
+    Blocks of `width` get running extremes from the left and from the right; any window
+    spans at most two blocks, so its extreme is one of each (van Herk / Gil-Werman)."""
     count = values.shape[0] - width + 1
     blocks = -(-values.shape[0] // width)
-    grid = np.full(blocks * width, np.inf)
+    grid = np.full(blocks * width, fill, dtype=values.dtype)
     grid[: values.shape[0]] = values
     grid = grid.reshape(blocks, width)
-    from_left = np.minimum.accumulate(grid, axis=1).ravel()
-    from_right = np.minimum.accumulate(grid[:, ::-1], axis=1)[:, ::-1].ravel()
-    result: Floats = np.minimum(from_right[:count], from_left[width - 1 : width - 1 + count])
+    from_left = pick.accumulate(grid, axis=1).ravel()
+    from_right = pick.accumulate(grid[:, ::-1], axis=1)[:, ::-1].ravel()
+    result: npt.NDArray[Any] = pick(from_right[:count], from_left[width - 1 : width - 1 + count])
     return result
 
 
@@ -197,7 +383,7 @@ class Cancelled(CoachError):
 
 
 def encode_span(
-    plan: MixPlan,
+    plan: PlanSource,
     path: Path,
     start: int,
     stop: int,
@@ -207,12 +393,12 @@ def encode_span(
     label: str = "",
 ) -> None:
     """Encode samples [start, stop) of the planned mix as an MP3 at `path` (`label` in errors)."""
-    encoder = start_encoder(path, plan.timeline.sample_rate, bitrate)
+    encoder = start_encoder(path, plan.sample_rate, bitrate)
     _feed(plan, encoder, start, stop, progress, cancel, f"encoding {label or path.name}")
 
 
 def _feed(
-    plan: MixPlan,
+    source: PlanSource,
     encoder: FFmpeg,
     start: int,
     stop: int,
@@ -221,7 +407,11 @@ def _feed(
     what: str,
 ) -> None:
     """Pipe samples [start, stop) of the mix into `encoder` and wait for it to finish."""
-    mixer = plan.mixer()
+    try:
+        mixer = source.ready().mixer()
+    except BaseException:
+        encoder.kill()
+        raise
     try:
         for block in mixer.blocks(BLOCK_FRAMES, start, stop):
             if cancel is not None and cancel.is_set():
@@ -252,7 +442,7 @@ class Span:
 
 
 def encode_group(
-    plan: MixPlan,
+    source: PlanSource,
     spans: Sequence[Span],
     bitrate: str,
     progress: Progress | None = None,
@@ -270,15 +460,16 @@ def encode_group(
     if all(a.stop == b.start for a, b in pairwise(spans)):
         paths = [span.path for span in spans]
         frames = [span.stop - span.start for span in spans]
-        encoder = start_split_encoder(paths, frames, plan.timeline.sample_rate, bitrate)
+        encoder = start_split_encoder(paths, frames, source.sample_rate, bitrate)
         what = f"encoding {names}{more}"
         try:
-            _feed(plan, encoder, spans[0].start, spans[-1].stop, progress, cancel, what)
+            _feed(source, encoder, spans[0].start, spans[-1].stop, progress, cancel, what)
             return
         except CoachError as error:
             # An ffmpeg older than 4.4 has no asegment filter: fall back to a pipe per span.
             if SPLIT_FILTER not in str(error) or isinstance(error, Cancelled):
                 raise
+    plan = source.ready()
     mixers = [plan.mixer() for _ in spans]
     sources = [
         mixer.blocks(BLOCK_FRAMES, span.start, span.stop)

@@ -219,6 +219,19 @@ def timeline_energy(
     return binned
 
 
+def tone_energies(timeline: Timeline) -> list[tuple[int, Floats]]:
+    """Start and cumulative K-weighted energy of every tone of `timeline`, in order."""
+    rate = timeline.sample_rate
+    tones: dict[tuple[int, float], Floats] = {}
+    result = []
+    for tone in timeline.tones:
+        key = (tone.frames, tone.frequency)
+        if key not in tones:
+            tones[key] = weighted_energy(tone_samples(tone.frames, tone.frequency, rate), rate)
+        result.append((tone.start, tones[key]))
+    return result
+
+
 def to_lufs(power: float) -> float:
     """Loudness of a mean square (full scale = 1)."""
     return -math.inf if power <= 0 else -0.691 + 10 * math.log10(power)

@@ -18,12 +18,12 @@ import re
 import secrets
 import threading
 from collections.abc import Callable
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from coach.errors import CoachError, InputError
-from coach.render.encode import MixPlan, Span, encode_group, encode_span, plan_mix
+from coach.render.encode import PendingPlan, Span, encode_group, encode_span
 from coach.render.ffmpeg import find_ffmpeg
 from coach.render.names import slugify
 from coach.render.sidecars import (
@@ -211,33 +211,25 @@ def render_timeline(
     rate = parse_bitrate(bitrate)
     find_ffmpeg()
     out = Path(out_dir)
-    plan = plan_mix(timeline, Path(music) if music is not None else None)
     tracks = plan_tracks(timeline, out, split)
-    art = make_cover(album_title(timeline)) if cover else None
     staging = Staging()
     cancel = threading.Event()
     lock = threading.Lock()
+    has_music = music is not None
+    pending: PendingPlan | None = None
+    extras: Future[bytes | None] | None = None
 
     def report(frames: int) -> None:
         if progress is not None:
             with lock:
                 progress(frames)
 
-    def produce(group: list[tuple[Track, Path]]) -> None:
-        if plan.music is None and len(group) > 1:
-            spans = [Span(temp, t.start, t.end, t.mp3.name) for t, temp in group]
-            encode_group(plan, spans, rate, report, cancel)
-        else:
-            for track, temp in group:
-                encode_span(
-                    plan, temp, track.start, track.end, rate, report, cancel, track.mp3.name
-                )
-        for track, temp in group:
-            write_tags(temp, _tags_for(timeline, plan, track, art))
-
-    try:
-        staging.make_dir(tracks[0].mp3.parent)
-        jobs_list = [(track, staging.temp_for(track.mp3)) for track in tracks]
+    def write_extras() -> bytes | None:
+        """Sidecars, playlist and cover: made while ffmpeg encodes, off the critical path."""
+        assert pending is not None
+        pending.ready()  # not before: planning needs every core it can get
+        if cancel.is_set():
+            return None
         for track in tracks:
             info = track_info(timeline, track)
             stem = track.mp3.with_suffix("")
@@ -250,17 +242,46 @@ def render_timeline(
             ]
             playlist = tracks[0].mp3.parent / f"{session_slug(timeline)}.m3u8"
             staging.write_text(playlist, m3u8_text(entries))
-        _run(_groups(jobs_list, jobs, plan.music is not None), produce, jobs, cancel)
+        return make_cover(album_title(timeline)) if cover else None
+
+    def produce(group: list[tuple[Track, Path]]) -> None:
+        assert pending is not None and extras is not None
+        if not has_music and len(group) > 1:
+            spans = [Span(temp, t.start, t.end, t.mp3.name) for t, temp in group]
+            encode_group(pending, spans, rate, report, cancel)
+        else:
+            for track, temp in group:
+                encode_span(
+                    pending, temp, track.start, track.end, rate, report, cancel, track.mp3.name
+                )
+        art = extras.result()
+        for track, temp in group:
+            write_tags(temp, _tags_for(timeline, track, art))
+
+    helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-extras")
+    try:
+        staging.make_dir(tracks[0].mp3.parent)
+        jobs_list = [(track, staging.temp_for(track.mp3)) for track in tracks]
+        # The plan is made on other threads while the encoders start and wait for it.
+        pending = PendingPlan(timeline, Path(music) if music is not None else None)
+        extras = helper.submit(write_extras)
+        _run(_groups(jobs_list, jobs, has_music), produce, jobs, cancel)
+        extras.result()
+        plan = pending.ready()
         files = staging.commit()
     except OSError as error:
         cancel.set()
+        _settle(extras)
         staging.abort()
         where = error.filename or out
         raise CoachError(f"cannot write {where}: {error.strerror or error}") from error
     except BaseException:
         cancel.set()
+        _settle(extras)
         staging.abort()
         raise
+    finally:
+        helper.shutdown(wait=False)
     return RenderResult(
         files=files,
         tracks=[track.mp3 for track in tracks],
@@ -320,7 +341,14 @@ def _run(
             raise
 
 
-def _tags_for(timeline: Timeline, plan: MixPlan, track: Track, art: bytes | None) -> TrackTags:
+def _settle(extras: Future[bytes | None] | None) -> None:
+    """Wait for the extras thread (so no temporary appears after the clean-up)."""
+    if extras is not None:
+        with contextlib.suppress(BaseException):
+            extras.result()
+
+
+def _tags_for(timeline: Timeline, track: Track, art: bytes | None) -> TrackTags:
     rate = timeline.sample_rate
     marks = []
     if track.total == 1 and len(track.chapters) > 1:
