@@ -15,6 +15,7 @@ every phone and car stereo.
 
 from __future__ import annotations
 
+import bisect
 import math
 import os
 import selectors
@@ -29,7 +30,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from coach.audio import BlockMixer
 from coach.errors import CoachError
+from coach.render import plancache
 from coach.render.ffmpeg import (
     SPLIT_FILTER,
     FFmpeg,
@@ -66,7 +69,10 @@ ClipMap = Callable[[Callable[[int], Any], Iterable[int]], Iterator[Any]]
 
 @dataclass(frozen=True)
 class MixPlan:
-    """Gains decided before encoding, and the (peak-limited) timeline to play."""
+    """Gains decided before encoding, and the timeline to play.
+
+    With `limits`, the clips that the gain would push over the ceiling are limited as
+    the mixer first reaches them (while ffmpeg encodes), not before the first sample."""
 
     timeline: Timeline
     voice_gain: float
@@ -74,11 +80,13 @@ class MixPlan:
     music_gain: float
     loudness: float  # LUFS of the plan, as predicted
     envelope: DuckEnvelope
+    limits: Limits | None = None
 
     def mixer(self) -> SessionMixer:
         """A fresh mixer for this plan (one per track: each owns its bed decoder)."""
+        voice = None if self.limits is None else LimitingMixer(self.timeline, self.limits)
         return SessionMixer(
-            self.timeline, self.voice_gain, self.music, self.music_gain, self.envelope
+            self.timeline, self.voice_gain, self.music, self.music_gain, self.envelope, voice
         )
 
     @property
@@ -96,10 +104,12 @@ class PendingPlan:
     Encoders take either: they start ffmpeg at once and wait for the plan only when
     they need the first sample, so ffmpeg's start-up overlaps the planning."""
 
-    def __init__(self, timeline: Timeline, music: Path | None = None) -> None:
+    def __init__(
+        self, timeline: Timeline, music: Path | None = None, remember: Path | None = None
+    ) -> None:
         self.sample_rate = timeline.sample_rate
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-planner")
-        self._future = pool.submit(plan_mix, timeline, music)
+        self._future = pool.submit(plan_mix, timeline, music, remember=remember)
         pool.shutdown(wait=False)
 
     def ready(self) -> MixPlan:
@@ -115,24 +125,49 @@ def plan_mix(
     music: Path | None = None,
     target: float = TARGET_LUFS,
     workers: int | None = None,
+    remember: Path | None = None,
 ) -> MixPlan:
     """Measure the session and choose the gains that bring it to `target` LUFS.
 
     The work per distinct clip (its energy, its limited versions) runs on `workers`
     threads (default: one per core, at most PLAN_WORKERS); numpy releases the GIL
     in its FFTs and loops, and the results are summed in one fixed order, so the
-    plan is the same whatever the number of threads."""
+    plan is the same whatever the number of threads. With `remember` (a folder), a
+    plan without music is kept there and reused for the same session (see plancache)."""
+    window = max(1, int(LIMIT_WINDOW_SECONDS * timeline.sample_rate))
+    key = ""
+    if remember is not None and music is None:
+        settings = f"{target!r} {CEILING_DBFS!r} {ENCODER_SCALE!r} {MAX_GAIN_DB!r} {window}"
+        key = plancache.plan_key(timeline, settings)
+        known = plancache.recall(remember, key)
+        if known is not None:
+            clips = _SessionClips(timeline, window, map)
+            limits = Limits(clips, _ceiling(known.gain_db))
+            gain = 10 ** (known.gain_db / 20) / ENCODER_SCALE
+            envelope = DuckEnvelope.for_timeline(timeline)
+            return MixPlan(timeline, gain, None, 0.0, known.loudness, envelope, limits)
     count = workers if workers is not None else min(PLAN_WORKERS, os.cpu_count() or 1)
     if count <= 1:
-        return _plan(timeline, music, target, map)
-    with ThreadPoolExecutor(max_workers=count, thread_name_prefix="coach-plan") as pool:
-        return _plan(timeline, music, target, pool.map)
+        plan, gain_db = _plan(timeline, music, target, map, window)
+    else:
+        with ThreadPoolExecutor(max_workers=count, thread_name_prefix="coach-plan") as pool:
+            plan, gain_db = _plan(timeline, music, target, pool.map, window)
+    if key and remember is not None and gain_db is not None:
+        plancache.remember(remember, key, plancache.Remembered(gain_db, plan.loudness))
+    return plan
 
 
-def _plan(timeline: Timeline, music: Path | None, target: float, each: ClipMap) -> MixPlan:
+def _ceiling(gain_db: float) -> float:
+    """The sample magnitude that `gain_db` (and the encoder's scale) brings to CEILING_DBFS."""
+    return 32767 * 10 ** (CEILING_DBFS / 20) / (10 ** (gain_db / 20) / ENCODER_SCALE)
+
+
+def _plan(
+    timeline: Timeline, music: Path | None, target: float, each: ClipMap, window: int
+) -> tuple[MixPlan, float | None]:
+    """The plan, and its voice gain in dB (None when the session is silent)."""
     rate = timeline.sample_rate
     envelope = DuckEnvelope.for_timeline(timeline)
-    window = max(1, int(LIMIT_WINDOW_SECONDS * rate))
     clips = _SessionClips(timeline, window, each)
     voice = clips.energy()
     voice_lufs = voice.loudness()
@@ -145,10 +180,8 @@ def _plan(timeline: Timeline, music: Path | None, target: float, each: ClipMap) 
         bed = _bed_energy(envelope, voice.bin, bed.shape[0]) * info.power * music_gain**2
     loudness = to_lufs_total(voice.energy + bed, voice)
     if not math.isfinite(loudness):
-        return MixPlan(timeline, 1.0, info, music_gain, loudness, envelope)
-
-    def ceiling(gain_db: float) -> float:
-        return 32767 * 10 ** (CEILING_DBFS / 20) / (10 ** (gain_db / 20) / ENCODER_SCALE)
+        return MixPlan(timeline, 1.0, info, music_gain, loudness, envelope), None
+    ceiling = _ceiling
 
     # Limiting peaks lowers the loudness a little, more as the gain grows: find the gain
     # (in dB) whose limited session meets the target, a root of miss() found by the secant
@@ -170,8 +203,9 @@ def _plan(timeline: Timeline, music: Path | None, target: float, each: ClipMap) 
         gain_db = min(MAX_GAIN_DB, second - error_2 / slope)
     gain = 10 ** (gain_db / 20)
     pcm_gain = gain / ENCODER_SCALE
-    limited_timeline = clips.limited_timeline(ceiling(gain_db))
-    return MixPlan(limited_timeline, pcm_gain, info, music_gain * pcm_gain, loudness, envelope)
+    limits = Limits(clips, ceiling(gain_db))
+    plan = MixPlan(timeline, pcm_gain, info, music_gain * pcm_gain, loudness, envelope, limits)
+    return plan, gain_db
 
 
 class _SessionClips:
@@ -202,7 +236,7 @@ class _SessionClips:
         self.peaks: list[int] = [0] * len(self.clips)
         self.pieces: list[dict[int, Floats]] = [{} for _ in self.clips]
         self.reach: list[npt.NDArray[np.uint16] | None] = [None] * len(self.clips)
-        self.tones = tone_energies(timeline)
+        self.tones: list[tuple[int, Floats]] | None = None
 
     def energy(self) -> BinnedEnergy:
         """Binned energy of the session as it is."""
@@ -229,21 +263,6 @@ class _SessionClips:
         list(self.each(measure, touched))
         return self._sum(pieces)
 
-    def limited_timeline(self, ceiling: float) -> Timeline:
-        """The timeline with every clip that reaches `ceiling` limited."""
-        touched = [i for i, peak in enumerate(self.peaks) if peak > ceiling]
-        if not touched:
-            return self.timeline
-        done = list(self.clips)
-        limited = self.each(lambda index: self._limit(index, ceiling), touched)
-        for index, clip in zip(touched, limited, strict=True):
-            done[index] = clip
-        cues = [
-            cue if done[i] is cue.clip else replace(cue, clip=done[i])
-            for cue, i in zip(self.timeline.cues, self.index, strict=True)
-        ]
-        return replace(self.timeline, cues=cues)
-
     def _limit(self, index: int, ceiling: float) -> Clip:
         clip = self.clips[index]
         if ceiling < 1.0:  # the shortcut below assumes the padding is never limited
@@ -263,9 +282,56 @@ class _SessionClips:
         for index, where in enumerate(self.starts):
             for start in where:
                 binned.add_piece(start, pieces[index][start % size])
+        if self.tones is None:
+            self.tones = tone_energies(self.timeline)
         for start, cumulative in self.tones:
             binned.add(start, cumulative)
         return binned
+
+
+class Limits:
+    """The clips of a session limited at one ceiling, each made the first time it is asked
+    for (by any mixer of the plan, from any thread) and then kept."""
+
+    def __init__(self, clips: _SessionClips, ceiling: float) -> None:
+        self.clips = clips
+        self.ceiling = ceiling
+        self._done: dict[int, Clip] = {}
+        self._lock = threading.Lock()
+
+    def clip(self, cue: int) -> Clip:
+        """The clip to play for cue number `cue` of the timeline."""
+        index = self.clips.index[cue]
+        done = self._done.get(index)
+        if done is None:
+            with self._lock:
+                done = self._done.get(index)
+                if done is None:
+                    done = self._done[index] = self.clips._limit(index, self.ceiling)
+                    self.clips.reach[index] = None  # needed no more: memory stays flat
+        return done
+
+
+class LimitingMixer(BlockMixer):
+    """A BlockMixer that plays each cue's limited clip, limiting clips as it reaches them."""
+
+    def __init__(self, timeline: Timeline, limits: Limits) -> None:
+        super().__init__(replace(timeline, cues=list(timeline.cues)))
+        self.limits = limits
+        self._starts = [cue.start for cue in timeline.cues]
+        self._reach = max((cue.clip.frames for cue in timeline.cues), default=0)
+        self._swapped = [False] * len(timeline.cues)
+
+    def render(self, start: int, frames: int) -> Samples:
+        cues = self.timeline.cues
+        first = bisect.bisect_left(self._starts, start - self._reach)
+        for index in range(first, bisect.bisect_left(self._starts, start + frames)):
+            if not self._swapped[index]:
+                clip = self.limits.clip(index)
+                if clip is not cues[index].clip:
+                    cues[index] = replace(cues[index], clip=clip)
+                self._swapped[index] = True
+        return super().render(start, frames)
 
 
 def to_lufs_total(energy: npt.NDArray[np.float64], like: BinnedEnergy) -> float:

@@ -195,9 +195,10 @@ class SessionMixer:
         music: MusicInfo | None = None,
         music_gain: float = 1.0,
         envelope: DuckEnvelope | None = None,
+        voice: BlockMixer | None = None,
     ) -> None:
         self.timeline = timeline
-        self.voice = BlockMixer(timeline)
+        self.voice = voice if voice is not None else BlockMixer(timeline)
         self.voice_gain = voice_gain
         self.music_gain = music_gain
         self.envelope = envelope or DuckEnvelope.for_timeline(timeline)

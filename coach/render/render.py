@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coach.errors import CoachError, InputError
+from coach.render import plancache
 from coach.render.encode import PendingPlan, Span, encode_group, encode_span
 from coach.render.ffmpeg import find_ffmpeg
 from coach.render.names import slugify
@@ -36,6 +37,7 @@ from coach.render.sidecars import (
     timeline_json,
 )
 from coach.render.tags import ChapterMark, TrackTags, make_cover, write_tags
+from coach.speech.cache import default_cache_dir
 from coach.timeline import Timeline
 
 SPLITS = ("session", "exercise")
@@ -200,8 +202,12 @@ def render_timeline(
     cover: bool = True,
     jobs: int = 1,
     progress: Progress | None = None,
+    remember_plan: bool = True,
 ) -> RenderResult:
-    """Write the MP3 file(s) and sidecars for `timeline` into `out_dir`."""
+    """Write the MP3 file(s) and sidecars for `timeline` into `out_dir`.
+
+    With `remember_plan`, the loudness plan is kept in the cache folder and reused when
+    the same session is rendered again (see coach.render.plancache)."""
     if split not in SPLITS:
         raise InputError(f"--split {split}: choose session or exercise")
     if jobs < 1:
@@ -263,7 +269,8 @@ def render_timeline(
         staging.make_dir(tracks[0].mp3.parent)
         jobs_list = [(track, staging.temp_for(track.mp3)) for track in tracks]
         # The plan is made on other threads while the encoders start and wait for it.
-        pending = PendingPlan(timeline, Path(music) if music is not None else None)
+        remember = default_cache_dir() / plancache.FOLDER if remember_plan else None
+        pending = PendingPlan(timeline, Path(music) if music is not None else None, remember)
         extras = helper.submit(write_extras)
         _run(_groups(jobs_list, jobs, has_music), produce, jobs, cancel)
         extras.result()

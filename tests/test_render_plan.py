@@ -1,0 +1,96 @@
+"""The loudness plan: limited lazily, on threads, and remembered, it plays the same samples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from coach.render.encode import (
+    BLOCK_FRAMES,
+    MixPlan,
+    limit_timeline,
+    plan_mix,
+)
+from coach.render.music import SessionMixer
+from coach.speech.base import SAMPLE_RATE, Clip
+from coach.timeline import TimedCue, TimedTone, Timeline
+
+
+def _spiky_clip(seed: int, seconds: float) -> Clip:
+    """Speech-like noise with a few loud spikes, so the gain makes the limiter work."""
+    rng = np.random.default_rng(seed)
+    frames = int(seconds * SAMPLE_RATE)
+    samples = rng.normal(0, 600, frames)
+    for at in rng.integers(0, frames, 6):
+        samples[at : at + 40] *= 25
+    return Clip(np.clip(samples, -32768, 32767).astype(np.int16))
+
+
+def _timeline(shift: int = 0) -> Timeline:
+    clips = [_spiky_clip(seed, 0.4 + 0.3 * seed) for seed in range(4)]
+    cues = []
+    at = 1000
+    for index in range(14):
+        clip = clips[index % len(clips)]  # repeated clips, as counted reps are
+        cues.append(TimedCue(at + (shift if index == 7 else 0), f"cue {index}", "say", 0, clip))
+        at += clip.frames + 3333 + 17 * index
+    tones = [TimedTone(at, 2205, 880.0)]
+    return Timeline(at + 2 * SAMPLE_RATE, cues, tones)
+
+
+def _pcm(plan: MixPlan, block: int = BLOCK_FRAMES) -> np.ndarray:
+    mixer = plan.mixer()
+    try:
+        return np.concatenate(list(mixer.blocks(block)))
+    finally:
+        mixer.close()
+
+
+def test_the_plan_limits_peaks_and_plays_what_an_eager_limiter_gives() -> None:
+    timeline = _timeline()
+    plan = plan_mix(timeline)
+    assert plan.limits is not None
+    eager = limit_timeline(timeline, plan.voice_gain)
+    assert eager is not timeline  # the gain pushes some peaks over the ceiling
+    expected = np.concatenate(list(SessionMixer(eager, plan.voice_gain).blocks(BLOCK_FRAMES)))
+    played = _pcm(plan)
+    assert np.array_equal(played, expected)
+    assert np.array_equal(_pcm(plan, 777), expected)  # clips limited in any block order
+    speech = played[: timeline.tones[0].start].astype(np.int32)  # tones are never limited
+    assert int(np.abs(speech).max()) <= 32767 * 10 ** (-1 / 20) + 1
+
+
+def test_one_thread_or_two_give_the_same_plan() -> None:
+    timeline = _timeline()
+    one, two = plan_mix(timeline, workers=1), plan_mix(timeline, workers=2)
+    assert one.voice_gain == two.voice_gain and one.loudness == two.loudness
+    assert np.array_equal(_pcm(one), _pcm(two))
+
+
+def test_a_remembered_plan_plays_the_same_samples(tmp_path: Path) -> None:
+    timeline = _timeline()
+    first = plan_mix(timeline, remember=tmp_path)
+    assert len(list(tmp_path.glob("*.json"))) == 1
+    again = plan_mix(timeline, remember=tmp_path)
+    assert again.voice_gain == first.voice_gain and again.loudness == first.loudness
+    assert np.array_equal(_pcm(again), _pcm(first))
+
+
+def test_a_different_session_is_planned_again(tmp_path: Path) -> None:
+    plan_mix(_timeline(), remember=tmp_path)
+    moved = _timeline(shift=5)
+    plan = plan_mix(moved, remember=tmp_path)
+    assert len(list(tmp_path.glob("*.json"))) == 2
+    assert np.array_equal(_pcm(plan), _pcm(plan_mix(moved)))
+
+
+def test_a_damaged_entry_is_planned_again(tmp_path: Path) -> None:
+    timeline = _timeline()
+    expected = plan_mix(timeline)
+    plan_mix(timeline, remember=tmp_path)
+    (entry,) = tmp_path.glob("*.json")
+    entry.write_text('{"key": "x", "gain_db": 20', encoding="utf-8")
+    plan = plan_mix(timeline, remember=tmp_path)
+    assert plan.voice_gain == expected.voice_gain
+    assert np.array_equal(_pcm(plan), _pcm(expected))
