@@ -17,6 +17,8 @@ ROWS = [
     "floor: ffmpeg PCM to MP3",
     "coach render, warm cache",
     "ratio warm / floor",
+    "coach render, warm clips, new session",
+    "ratio warm new session / floor",
     "coach render, empty cache",
     "ratio cold / floor",
     "share synthesizing",
