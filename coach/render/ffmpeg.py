@@ -15,6 +15,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO
 
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
 from coach.errors import CoachError
 
 SPLIT_FILTER = "asegment"  # cuts one stream into tracks (ffmpeg 4.4 and later)
@@ -67,6 +72,8 @@ class FFmpeg:
         except OSError as error:
             self._stderr.close()
             raise CoachError(f"could not start ffmpeg: {error}") from error
+        if stdin:
+            _widen(self.stdin)
 
     @property
     def stdin(self) -> IO[bytes]:
@@ -110,6 +117,17 @@ class FFmpeg:
 
     def close(self) -> None:
         self._stderr.close()
+
+
+PIPE_BYTES = 1 << 20  # about 24 s of PCM: fewer wake-ups of ffmpeg and of the feeder
+
+
+def _widen(stream: IO[bytes]) -> None:
+    """Enlarge a pipe's buffer where the system allows it (Linux); else leave it."""
+    setpipe = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    if setpipe is not None:
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(stream.fileno(), setpipe, PIPE_BYTES)
 
 
 def pcm_args(sample_rate: int) -> list[str]:
