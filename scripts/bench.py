@@ -14,9 +14,10 @@ sides, rests) and `coach render` is run as a user runs it, in its own process:
   loudness plan is remembered too); the peak RSS of that process and of its ffmpeg
   (VmHWM, polled from /proc).
 - warm, new session: the same with the remembered plans removed first, as for a
-  session never rendered before whose phrases are all cached.
+  session never rendered before whose phrases are all cached; the peak RSS row is
+  from these runs (making the plan costs the most memory).
 - cold: the same with an empty cache (the real engine); the synthesis share is
-  (cold - warm) / cold.
+  (cold - warm new session) / cold.
 - split: `--split exercise --jobs 2` with the cache filled.
 - naive: the same Timeline built by concatenating pydub AudioSegments cue by cue
   (silence, clip, silence, ...) and exported with pydub at the same settings;
