@@ -66,3 +66,17 @@ def test_speech_options_check_ranges(runner: CliRunner) -> None:
 def test_engine_can_come_from_the_environment(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(speak, [], env={"COACH_ENGINE": "fake"})
     assert result.exit_code == 0, result.output
+
+
+def test_cache_clear_also_forgets_remembered_plans_and_listing(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    cache_dir = Path(os.environ["COACH_CACHE_DIR"])
+    render = runner.invoke(cli, ["render", "tabata", "--engine", "fake", "-q", "-o", str(tmp_path)])
+    assert render.exit_code == 0, render.output
+    assert runner.invoke(cli, ["list"]).exit_code == 0
+    assert any((cache_dir / "plans").iterdir())
+    assert (cache_dir / "list.json").is_file()
+    assert runner.invoke(cli, ["cache", "clear"]).exit_code == 0
+    assert not (cache_dir / "plans").exists()
+    assert not (cache_dir / "list.json").exists()

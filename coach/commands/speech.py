@@ -50,11 +50,18 @@ def cache_info_command() -> None:
 
 @cache_group.command("clear")
 def cache_clear_command() -> None:
-    """Delete every cached clip (they are made again when next needed)."""
+    """Delete every cached clip and remembered plan (they are made again when next needed)."""
+    import shutil
+
+    from coach.listing import FILE_NAME
+    from coach.render.plancache import FOLDER
     from coach.speech.cache import ClipCache
 
     cache = ClipCache()
     removed = cache.clear()
+    # What renders and `coach list` remember lives beside the clips: it goes too.
+    shutil.rmtree(cache.directory / FOLDER, ignore_errors=True)
+    (cache.directory / FILE_NAME).unlink(missing_ok=True)
     click.echo(f"removed {removed} clip{'s' if removed != 1 else ''} from {cache.directory}")
 
 
