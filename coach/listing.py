@@ -15,21 +15,15 @@ import os
 from pathlib import Path
 
 import coach
+from coach.paths import builtin_routines, default_cache_dir, routines_dir
 
-ENV = "COACH_CACHE_DIR"
 FILE_NAME = "list.json"
-SUFFIXES = (".yaml", ".yml")  # as coach.routine.loader.SUFFIXES
 
 Row = tuple[str, str, str, str]
 
 
 def _cache_file() -> Path:
-    override = os.environ.get(ENV)  # as coach.speech.cache.default_cache_dir
-    if override:
-        return Path(override).expanduser() / FILE_NAME
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("coach")) / FILE_NAME
+    return default_cache_dir() / FILE_NAME
 
 
 def _stamp(path: Path) -> str:
@@ -40,16 +34,10 @@ def _stamp(path: Path) -> str:
 def signature() -> list[str]:
     """What the listing depends on: coach's version, the routine files and the code."""
     package = Path(coach.__file__).resolve().parent
-    routines = package.parent / "routines"  # as coach.routine.loader.routines_dir
-    parts = [f"coach {getattr(coach, '__version__', '?')}", str(routines)]
-    if routines.is_dir():
-        parts += [
-            _stamp(path)
-            for path in sorted(routines.iterdir())
-            if path.suffix in SUFFIXES and path.is_file()
-        ]
+    parts = [f"coach {getattr(coach, '__version__', '?')}", str(routines_dir())]
+    parts += [_stamp(path) for path in builtin_routines()]
     code = sorted((package / "routine").glob("*.py"))
-    code += [package / "commands" / "routines.py", Path(__file__)]
+    code += [package / "commands" / "routines.py", package / "paths.py", Path(__file__)]
     parts += [_stamp(path) for path in code]
     return parts
 

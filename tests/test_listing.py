@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from coach.cli import cli
 from coach.listing import FILE_NAME, signature
-from coach.routine.loader import routines_dir
+from coach.paths import routines_dir
 
 
 def _cache() -> Path:

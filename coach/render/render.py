@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coach.errors import CoachError, InputError
+from coach.paths import default_cache_dir
 from coach.render import plancache
 from coach.render.encode import PendingPlan, Span, encode_group, encode_span
 from coach.render.ffmpeg import find_ffmpeg
@@ -37,7 +38,6 @@ from coach.render.sidecars import (
     timeline_json,
 )
 from coach.render.tags import ChapterMark, TrackTags, make_cover, write_tags
-from coach.speech.cache import default_cache_dir
 from coach.timeline import Timeline
 
 SPLITS = ("session", "exercise")

@@ -21,8 +21,8 @@ from yaml.constructor import SafeConstructor
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-import coach
 from coach.errors import InputError, Problem
+from coach.paths import ROUTINE_SUFFIXES, builtin_routines
 from coach.routine import spec
 from coach.routine.durations import DurationError, format_duration, parse_duration
 from coach.routine.model import Exercise, Location, Reminders, Routine, Section, Settings
@@ -37,20 +37,7 @@ _ALLOWED_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL} | {
 _SCALARS = SafeConstructor()
 _WHOLE = re.compile(r"[-+]?\d+")
 _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
-SUFFIXES = (".yaml", ".yml")
-
-
-def routines_dir() -> Path:
-    """The repository's top-level routines/ folder, where the built-in routines live."""
-    return Path(coach.__file__).resolve().parent.parent / "routines"
-
-
-def builtin_routines() -> list[Path]:
-    """The built-in routine files, sorted by name."""
-    folder = routines_dir()
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.suffix in SUFFIXES and p.is_file())
+SUFFIXES = ROUTINE_SUFFIXES
 
 
 def load_routine(ref: str) -> Routine:

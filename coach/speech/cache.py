@@ -24,23 +24,13 @@ from pathlib import Path
 
 import numpy as np
 
+from coach.paths import default_cache_dir
 from coach.speech.base import Clip, Engine
 
 MAGIC = b"COACHCLP"
 FORMAT = 1
 HEADER = struct.Struct("<8sHxxIQI")  # magic, format, (pad), rate, frames, crc32
 SUFFIX = ".clip"
-ENV = "COACH_CACHE_DIR"
-
-
-def default_cache_dir() -> Path:
-    """COACH_CACHE_DIR if set, else the user's cache folder for coach."""
-    override = os.environ.get(ENV)
-    if override:
-        return Path(override).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("coach"))
 
 
 def cache_key(identity: str, text: str) -> str:
