@@ -14,6 +14,7 @@ import click
 
 from coach import __version__
 from coach.errors import CoachError, InputError
+from coach.signals import Stopped, stop_on_signals
 
 # command name -> "module:attribute"; the order here is the order in --help.
 COMMANDS: dict[str, str] = {
@@ -75,5 +76,11 @@ def cli(ctx: click.Context) -> None:
 
 
 def main() -> None:
-    """Entry point of the `coach` console script."""
-    cli(prog_name="coach")
+    """Run the command line; SIGTERM, SIGHUP and SIGQUIT clean up like Ctrl-C does."""
+    with stop_on_signals():
+        try:
+            cli(prog_name="coach")
+        except Stopped as stop:
+            # Commands clean up in `finally` blocks while the exception unwinds.
+            click.echo("Stopped.", err=True)
+            raise SystemExit(stop.code) from None

@@ -7,9 +7,8 @@ import re
 import signal
 import sys
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
-from types import FrameType
+from collections.abc import Sequence
+from contextlib import ExitStack
 from typing import TYPE_CHECKING, TextIO
 
 from coach.errors import CoachError, InputError
@@ -17,40 +16,13 @@ from coach.live.player import Player
 from coach.live.program import Program
 from coach.live.screen import Screen, clock, status
 from coach.live.sinks import Sink
+from coach.signals import Stopped, exit_code, stop_on_signals
 
 if TYPE_CHECKING:
     from coach.live.keys import Keys
 
 TICK = 0.05  # seconds between looks at the keys, the screen and the clock
 REDRAW = 0.2  # seconds between screen redraws
-SIGNAL_EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143}
-
-
-class Stopped(BaseException):
-    """A signal asked us to stop: leave everything as it was, then exit with `code`."""
-
-    def __init__(self, code: int) -> None:
-        super().__init__(code)
-        self.code = code
-
-
-@contextmanager
-def signals_stop() -> Iterator[None]:
-    """Turn SIGINT and SIGTERM into Stopped (once), restoring the old handlers after."""
-    stopping = False
-
-    def handler(number: int, frame: FrameType | None) -> None:
-        nonlocal stopping
-        if not stopping:  # a second signal during cleanup must not interrupt the cleanup
-            stopping = True
-            raise Stopped(SIGNAL_EXIT[signal.Signals(number)])
-
-    old = {number: signal.signal(number, handler) for number in SIGNAL_EXIT}
-    try:
-        yield
-    finally:
-        for number, previous in old.items():
-            signal.signal(number, previous)
 
 
 def start_position(program: Program, value: str | None, chapter_titles: Sequence[str]) -> int:
@@ -113,10 +85,10 @@ def play(
     interactive: bool,
     out: TextIO | None = None,
 ) -> int:
-    """Play until the end, quit or a signal; returns the exit code (0, 130 or 143)."""
+    """Play until the end, quit or a signal; returns the exit code (0, or 128 + the signal)."""
     out = out or sys.stdout
     try:
-        with signals_stop(), ExitStack() as stack:
+        with stop_on_signals(), ExitStack() as stack:
             keys: Keys | None = None
             screen: Screen | None = None
             if interactive:
@@ -130,6 +102,8 @@ def play(
             _loop(player, sink, keys, screen, out)
     except Stopped as stop:
         return stop.code
+    except KeyboardInterrupt:
+        return exit_code(signal.SIGINT)
     if sink.underruns:
         sys.stderr.write(
             f"note: the audio output ran dry {sink.underruns} time(s); the machine was busy, "
