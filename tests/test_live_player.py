@@ -368,3 +368,49 @@ def test_music_plays_under_the_voice_and_ducks_while_it_speaks(tmp_path: Path) -
     ducked = np.sqrt(np.mean(bed_only[2 * RATE + 4000 : 2 * RATE + 8000] ** 2))
     assert clear > 500  # the bed is there between cues (past the end of its one-second loop too)
     assert ducked < clear / 3
+
+
+def test_screen_shows_the_true_chapter_total_and_spaced_labels_while_preparing() -> None:
+    """Only the first of three chapters is resolved: the screen still says 1/3, and every
+    label stands apart from its value (it once read `Prepare left0:04`)."""
+    script = CueScript(
+        title="Legs",
+        steps=[
+            Chapter("Warm-up"),
+            Window(5.0, "prepare", "get ready"),
+            Chapter("Squats"),
+            Say("Squats"),
+            Chapter("Cool-down"),
+            Say("Stretch"),
+        ],
+    )
+    program = Program(title="Legs", steps=script.steps)
+    program.add(ChapterSpan("Warm-up", 0, 5 * RATE), [], [], [])
+    player = Player(program, preroll=0)
+    drive = Drive(player, 256)
+    drive.run(1.0)
+    state = status(player, drive.now)
+    assert (state.chapter_number, state.chapters, state.next) == (1, 3, "Squats")
+    rows = lines(state, 80)
+    assert " Chapter       1/3  Warm-up" in rows
+    assert " Prepare left  0:04" in rows
+    assert " Next          Squats" in rows
+    assert " Session       0:01 of 0:05+, 0:04+ left" in rows
+
+
+def test_screen_shows_control_characters_as_escapes() -> None:
+    evil = "Evil\x1b]0;pwned\x07\x1b[2J"
+    timeline = Timeline(
+        length=2 * RATE,
+        cues=[_cue(0, f"Say {evil}", 0)],
+        chapters=[ChapterSpan(evil, 0, 2 * RATE)],
+        title=evil,
+    )
+    player = Player(Program.from_timeline(timeline), preroll=0)
+    drive = Drive(player, 256)
+    drive.run(0.5)
+    text = "\n".join(lines(status(player, drive.now), 100))
+    assert not any(ord(char) < 32 and char != "\n" for char in text)
+    assert r" coach: Evil\x1b]0;pwned\x07\x1b[2J" in text
+    assert r"1/1  Evil\x1b]0;pwned\x07\x1b[2J" in text
+    assert r'"Say Evil\x1b]0;pwned\x07\x1b[2J"' in text

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from coach.live.player import Player
+from coach.terminal import printable
 
 _WORDS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -85,8 +86,8 @@ def status(player: Player, now: float | None = None) -> Status:
         following = f"{upcoming.kind}: {upcoming.label}" if upcoming.label else upcoming.kind
         upcoming_seconds = (upcoming.end - upcoming.start) / rate
         following += f" ({clock(upcoming_seconds)})"
-    elif index + 1 < len(timeline.chapters):
-        following = timeline.chapters[index + 1].title
+    elif index + 1 < len(program.chapter_titles):
+        following = program.chapter_titles[index + 1]
     elif not program.complete:
         following = "(preparing)"
     else:
@@ -95,7 +96,7 @@ def status(player: Player, now: float | None = None) -> Status:
         title=timeline.title,
         chapter=chapter,
         chapter_number=index + 1,
-        chapters=len(timeline.chapters),
+        chapters=program.chapter_count,
         doing=doing,
         part=window.kind if window is not None else "",
         set=set_text,
@@ -123,13 +124,20 @@ def _count(text: str) -> int | None:
     return NUMBER_WORDS.get(word)
 
 
+LABEL_WIDTH = 12  # the longest label, "Prepare left"; values start two spaces after it
+
+
+def _row(label: str, value: str) -> str:
+    return f" {label:<{LABEL_WIDTH}}  {value}"
+
+
 def lines(state: Status, width: int) -> list[str]:
-    """The screen as lines of at most `width` characters."""
+    """The screen as lines of at most `width` characters, every text made printable."""
     play = "|| paused" if state.paused else "> playing"
-    head = f" coach: {state.title}"
+    head = f" coach: {printable(state.title)}"
     right = f"{play}   volume {state.volume:.0%} "
     rule = "-" * width
-    session = clock(state.session_left) + ("" if state.complete else "+")
+    more = "" if state.complete else "+"
     detail = "   ".join(
         part
         for part in (
@@ -139,22 +147,25 @@ def lines(state: Status, width: int) -> list[str]:
         )
         if part
     )
+    left = clock(state.set_left) if state.set_left is not None else "-"
+    total = clock(state.elapsed + state.session_left)
     rows = [
         head + " " * max(1, width - len(head) - len(right)) + right,
         rule,
-        f" Chapter   {state.chapter_number}/{state.chapters}  {state.chapter}",
-        f" Now       {state.doing or '-'}",
-        f"           {detail}" if detail else "",
-        f" {(state.part or 'set').capitalize() + ' left':<10}"
-        + (clock(state.set_left) if state.set_left is not None else "-"),
-        f" Session   {clock(state.elapsed)} of {clock(state.elapsed + state.session_left)}"
-        f"{'' if state.complete else '+'}, {session} left",
-        f" Next      {state.next}",
-        f' Heard     "{state.heard}"' if state.heard else " Heard     -",
+        _row("Chapter", f"{state.chapter_number}/{state.chapters}  {state.chapter}"),
+        _row("Now", state.doing or "-"),
+        _row("", detail) if detail else "",
+        _row(f"{(state.part or 'set').capitalize()} left", left),
+        _row(
+            "Session",
+            f"{clock(state.elapsed)} of {total}{more}, {clock(state.session_left)}{more} left",
+        ),
+        _row("Next", state.next),
+        _row("Heard", f'"{state.heard}"' if state.heard else "-"),
         rule,
         " " + KEY_HELP,
     ]
-    return [row[:width] for row in rows]
+    return [printable(row)[:width] for row in rows]
 
 
 class Screen:

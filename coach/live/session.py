@@ -17,6 +17,7 @@ from coach.live.program import Program
 from coach.live.screen import Screen, clock, status
 from coach.live.sinks import Sink
 from coach.signals import Stopped, exit_code, stop_on_signals
+from coach.terminal import printable
 
 if TYPE_CHECKING:
     from coach.live.keys import Keys
@@ -158,9 +159,9 @@ def _report(kind: str, position: int, text: str, player: Player, out: TextIO) ->
     at = clock(position / timeline.sample_rate)
     if kind == "chapter":
         number = timeline.chapter_at(position) + 1
-        out.write(f"{at}  {number}/{len(timeline.chapters)}  {text}\n")
+        out.write(f"{at}  {number}/{player.program.chapter_count}  {printable(text)}\n")
     elif kind == "wait":
-        out.write(f"{at}  waiting: {text}\n")
+        out.write(f"{at}  waiting: {printable(text)}\n")
     elif kind == "end":
         out.write(f"{at}  done\n")
     elif kind == "quit":
