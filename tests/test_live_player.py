@@ -414,3 +414,23 @@ def test_screen_shows_control_characters_as_escapes() -> None:
     assert r" coach: Evil\x1b]0;pwned\x07\x1b[2J" in text
     assert r"1/1  Evil\x1b]0;pwned\x07\x1b[2J" in text
     assert r'"Say Evil\x1b]0;pwned\x07\x1b[2J"' in text
+
+
+def test_the_null_output_carries_on_after_a_stop_instead_of_rushing() -> None:
+    """A process stopped for 10 s (Ctrl-Z) and continued: the null output goes on at its
+    pace from there, as a device would, instead of pulling 10 s of sound at once."""
+    jump = [0.0]
+    pulled: list[float] = []
+    sink = NullSink(RATE, clock=lambda: time.monotonic() + jump[0])
+
+    def pull(frames: int, heard_at: float) -> np.ndarray:
+        pulled.append(time.monotonic())
+        if len(pulled) == 5:
+            jump[0] = 10.0
+        return np.zeros(frames, dtype=np.int16)
+
+    sink.start(pull)
+    time.sleep(0.5)
+    sink.stop()
+    block = 512 / RATE
+    assert len(pulled) <= 0.5 / block + 5  # about 22 blocks in 0.5 s, not 450

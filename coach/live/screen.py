@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import bisect
+import contextlib
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -168,6 +170,10 @@ def lines(state: Status, width: int) -> list[str]:
     return [printable(row)[:width] for row in rows]
 
 
+ENTER = "\x1b[?1049h\x1b[?25l\x1b[2J"  # the alternate screen, cursor hidden, cleared
+LEAVE = "\x1b[?25h\x1b[?1049l"  # the cursor shown, back to the normal screen
+
+
 class Screen:
     """Draws the status over itself on a terminal (alternate screen, cursor hidden)."""
 
@@ -176,8 +182,7 @@ class Screen:
         self._active = False
 
     def __enter__(self) -> Screen:
-        self.out.write("\x1b[?1049h\x1b[?25l\x1b[2J")
-        self.out.flush()
+        self._write(ENTER)
         self._active = True
         return self
 
@@ -187,8 +192,35 @@ class Screen:
     def restore(self) -> None:
         if self._active:
             self._active = False
-            self.out.write("\x1b[?25h\x1b[?1049l")
+            self._write(LEAVE)
+
+    def suspend(self) -> None:
+        """Show the normal screen and the cursor (before a stop), staying active."""
+        if self._active:
+            self._write(LEAVE)
+
+    def resume(self) -> None:
+        """Back to the alternate screen (after a continue); the next draw fills it."""
+        if self._active:
+            self._write(ENTER)
+
+    def _write(self, text: str) -> None:
+        # Also called from signal handlers, possibly in the middle of a draw: flush
+        # what is buffered if that is allowed now, then write straight to the descriptor.
+        try:
+            fd = self.out.fileno()
+        except (AttributeError, OSError, ValueError):  # a stream without a descriptor
+            self.out.write(text)
             self.out.flush()
+            return
+        try:
+            self.out.flush()
+        except RuntimeError:
+            pass  # re-entered the stream's own write: the escapes go out first, unbuffered
+        except OSError:
+            return  # the terminal has gone (a hang-up): nothing left to restore
+        with contextlib.suppress(OSError):
+            os.write(fd, text.encode())
 
     def draw(self, state: Status) -> None:
         width = max(40, shutil.get_terminal_size((80, 24)).columns)

@@ -7,8 +7,9 @@ import re
 import signal
 import sys
 import time
-from collections.abc import Sequence
-from contextlib import ExitStack
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from types import FrameType
 from typing import TYPE_CHECKING, TextIO
 
 from coach.errors import CoachError, InputError
@@ -97,6 +98,7 @@ def play(
 
                 keys = stack.enter_context(Keys(sys.stdin.fileno()))
                 screen = stack.enter_context(Screen(out))
+                stack.enter_context(_job_control(keys, screen))
             # Registered last, so it runs first on the way out: the sound stops at once.
             stack.callback(sink.stop)
             sink.start(player.pull)
@@ -113,6 +115,41 @@ def play(
     if player.program.error is not None:
         raise CoachError(f"speech stopped early: {player.program.error}")
     return 0
+
+
+@contextmanager
+def _job_control(keys: Keys, screen: Screen) -> Iterator[None]:
+    """Ctrl-Z gives the terminal back before the stop; `fg` takes it again.
+
+    The shell resets the terminal while the job is stopped, so on SIGCONT the keys
+    go back to single-key mode and the screen is entered and drawn again.
+    """
+    if not hasattr(signal, "SIGTSTP"):  # Windows has no job control
+        yield
+        return
+
+    def on_stop(number: int, frame: FrameType | None) -> None:
+        screen.suspend()
+        keys.suspend()
+        signal.signal(signal.SIGTSTP, signal.SIG_DFL)
+        try:
+            os.kill(os.getpid(), signal.SIGTSTP)  # stops here until SIGCONT
+        finally:
+            signal.signal(signal.SIGTSTP, on_stop)
+
+    def on_continue(number: int, frame: FrameType | None) -> None:
+        keys.resume()
+        screen.resume()
+
+    previous = {
+        signal.SIGTSTP: signal.signal(signal.SIGTSTP, on_stop),
+        signal.SIGCONT: signal.signal(signal.SIGCONT, on_continue),
+    }
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _loop(

@@ -29,6 +29,9 @@ BLOCK_FRAMES = 512  # about 23 ms at 22050 Hz: the granularity of pause and skip
 # shared two cores).
 OUTPUT_LATENCY = 0.25
 
+# A null output further behind its clock than this was stopped, not slow.
+CATCH_UP_LIMIT = 0.5
+
 SILENT_RUN = "use --output null for a silent run"
 
 
@@ -102,6 +105,9 @@ class NullSink(Sink):
                 # Due times come from the frame count, never from summed sleeps: no drift.
                 due = origin + frames / self.sample_rate
                 delay = due - self.clock()
+                if delay < -CATCH_UP_LIMIT:  # the process was stopped (Ctrl-Z): carry on
+                    origin -= delay  # from here, as a device would, rather than rushing
+                    due, delay = due - delay, 0.0
                 if delay > 0 and self._stopped.wait(delay):
                     break
                 pull(self.block_frames, due)
