@@ -220,7 +220,7 @@ def test_cues_are_heard_on_time_through_pulseaudio(
     assert played.returncode == 0, played.stderr
     assert f"on {heard_on}" in played.stderr, played.stderr
     heard = _onsets(np.fromfile(recording, dtype="<i2"))
-    spans = f"heard {_spans(heard)}, expected {_spans(expected)}"
+    spans = f"heard {_spans(heard)}, expected {_spans(expected)}; coach said: {played.stderr}"
     assert len(heard) == len(expected), spans
     shift = heard[0][0] - expected[0][0]
     errors = [round((h[0] - shift - e[0]) * 1000, 1) for h, e in zip(heard, expected, strict=True)]

@@ -137,13 +137,23 @@ class PulseSink(Sink):
     def _run(self, pull: Pull) -> None:
         lib, stream = self._lib, self._stream
         error = ctypes.c_int(0)
+        written = 0
+        dry = False
+        block_seconds = self.block_frames / self.sample_rate
         try:
             while not self._stopped.is_set():
                 # Everything written so far is heard before this block: the server says how long.
                 ahead = lib.pa_simple_get_latency(stream, ctypes.byref(error)) / 1e6
                 if ahead:
                     self.latency = ahead
+                # Less than a block still to play: this thread came too late (a busy machine).
+                # A stream's first second is left out: it is still filling the buffer.
+                running_dry = written > self.sample_rate and ahead < block_seconds
+                if running_dry and not dry:
+                    self.underruns += 1
+                dry = running_dry
                 block = pull(self.block_frames, time.monotonic() + ahead)
+                written += self.block_frames
                 if lib.pa_simple_write(
                     stream, block.ctypes.data, block.nbytes, ctypes.byref(error)
                 ):
