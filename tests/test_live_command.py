@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from coach.cli import cli
@@ -124,3 +125,43 @@ def test_a_hostile_title_is_shown_not_obeyed(runner: CliRunner, tmp_path: Path) 
     assert "\x1b" not in result.output and "\x07" not in result.output
     assert r"Playing 'Evil\x1b]0;pwned\x07\x1b[2J' on null" in result.stderr
     assert r"3/3  Do\x1b[2Jne" in result.stdout
+
+
+def test_default_output_tries_each_and_names_every_failure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A device no output has is bad input (exit 2); an output that cannot play makes
+    it a runtime failure (exit 1). Either way every output tried is named with why."""
+    from coach.errors import CoachError, InputError
+    from coach.live import sinks
+
+    def unknown(output: str, names: list[str]) -> sinks.Factory:
+        def factory(rate: int, device: str | None) -> sinks.Sink:
+            raise sinks.UnknownDevice(output, str(device), "device", names)
+
+        return factory
+
+    def unavailable(rate: int, device: str | None) -> sinks.Sink:
+        raise sinks.OutputUnavailable("portaudio", "cannot load it", "install it")
+
+    monkeypatch.setattr(sinks, "default_tries", lambda: ["pulse", "portaudio"])
+    monkeypatch.setitem(sinks.OUTPUTS, "pulse", unknown("pulse", ["a", "b"]))
+    monkeypatch.setitem(sinks.OUTPUTS, "portaudio", unknown("portaudio", ["c"]))
+    with pytest.raises(InputError) as wrong:
+        sinks.open_output("default", 22050, "x")
+    assert str(wrong.value) == (
+        "--device x: no output has a device by that name. Tried:\n"
+        "  pulse: no device named 'x' (its devices: 'a', 'b')\n"
+        "  portaudio: no device named 'x' (its devices: 'c')\n"
+        "`coach devices` lists them."
+    )
+    monkeypatch.setitem(sinks.OUTPUTS, "portaudio", unavailable)
+    with pytest.raises(CoachError) as failed:
+        sinks.open_output("default", 22050, "x")
+    assert not isinstance(failed.value, InputError)
+    assert str(failed.value) == (
+        "no audio output works here. Tried:\n"
+        "  pulse: no device named 'x' (its devices: 'a', 'b')\n"
+        "  portaudio: cannot load it; install it\n"
+        "Or use --output null for a silent run."
+    )

@@ -229,3 +229,37 @@ def test_cues_are_heard_on_time_through_pulseaudio(
         assert abs(start - shift - want_start) <= TOLERANCE, spans
         # Not clipped: each cue lasts as long as it should.
         assert abs((end - start) - (want_end - want_start)) <= TOLERANCE, spans
+
+
+WRONG_DEVICE = ("--output", "pulse", "--device", "speakers")
+
+
+def test_devices_lists_the_sinks_and_a_wrong_device_lists_the_names(
+    pulse: dict[str, str], tmp_path: Path
+) -> None:
+    listed = subprocess.run(
+        [sys.executable, "-m", "coach", "devices"],
+        env=pulse,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert lines[0].startswith("PulseAudio sinks (--output pulse), server ")
+    assert lines[1:3] == ["  other      Null Output", "  coachtest  Null Output  (default)"]
+    cues = tmp_path / "check.cues"
+    cues.write_text(CUES)
+    played = subprocess.run(
+        [sys.executable, "-m", "coach", "play", str(cues), "--engine", "fake", *WRONG_DEVICE],
+        env=pulse,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
+    )
+    assert played.returncode == 2
+    assert played.stderr == (
+        "--device speakers: no sink named 'speakers' (its sinks: 'other', 'coachtest'); "
+        "`coach devices` lists them\n"
+    )

@@ -90,7 +90,7 @@ def play_command(
             raise program.error
     start = start_position(program, start_at, chapter_titles(script))
     shown = len(program.timeline.warnings)
-    report_fit(program.timeline.warnings, strict)
+    report_fit([printable(w) for w in program.timeline.warnings], strict)
     click.echo(printable(f"Playing {script.title!r} on {sink.describe()}"), err=True)
     player = Player(program, start=start, music=bed)
     try:
@@ -100,7 +100,7 @@ def play_command(
             bed.close()
         if events:
             write_events(events, player)
-    report_fit(program.timeline.warnings[shown:], False)
+    report_fit([printable(w) for w in program.timeline.warnings[shown:]], False)
     if code:
         sys.exit(code)
 
