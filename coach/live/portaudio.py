@@ -117,7 +117,11 @@ class PortAudioSink(Sink):
 
     def _callback(self, outdata: Any, frames: int, times: Any, status: Any) -> None:
         try:
-            if status.output_underflow and self._pulled > self.sample_rate:
+            if (
+                status.output_underflow
+                and self._pulled > self.sample_rate
+                and self.counts_underruns()
+            ):
                 self.underruns += 1  # (a stream's first moments often report one: ignored)
             self._pulled += frames
             ahead = times.outputBufferDacTime - times.currentTime

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import os
 import threading
 import time
 from typing import Any
@@ -93,7 +94,8 @@ class PulseSink(Sink):
         server = query_server()
         if device is not None and device not in {sink.name for sink in server.sinks}:
             raise UnknownDevice("pulse", device, "sink", [sink.name for sink in server.sinks])
-        self.sink = device or server.default_sink
+        # With no device libpulse plays on PULSE_SINK if set, else on the server's default.
+        self.sink = device or os.environ.get("PULSE_SINK") or server.default_sink
         self.server = server.address
         self._lib = _library()
         spec = _SampleSpec(PA_SAMPLE_S16LE, sample_rate, 1)
@@ -149,7 +151,7 @@ class PulseSink(Sink):
                 # Less than a block still to play: this thread came too late (a busy machine).
                 # A stream's first second is left out: it is still filling the buffer.
                 running_dry = written > self.sample_rate and ahead < block_seconds
-                if running_dry and not dry:
+                if running_dry and not dry and self.counts_underruns():
                     self.underruns += 1
                 dry = running_dry
                 block = pull(self.block_frames, time.monotonic() + ahead)

@@ -98,7 +98,7 @@ def play(
 
                 keys = stack.enter_context(Keys(sys.stdin.fileno()))
                 screen = stack.enter_context(Screen(out))
-                stack.enter_context(_job_control(keys, screen))
+                stack.enter_context(_job_control(keys, screen, sink))
             # Registered last, so it runs first on the way out: the sound stops at once.
             stack.callback(sink.stop)
             sink.start(player.pull)
@@ -118,7 +118,7 @@ def play(
 
 
 @contextmanager
-def _job_control(keys: Keys, screen: Screen) -> Iterator[None]:
+def _job_control(keys: Keys, screen: Screen, sink: Sink) -> Iterator[None]:
     """Ctrl-Z gives the terminal back before the stop; `fg` takes it again.
 
     The shell resets the terminal while the job is stopped, so on SIGCONT the keys
@@ -129,6 +129,7 @@ def _job_control(keys: Keys, screen: Screen) -> Iterator[None]:
         return
 
     def on_stop(number: int, frame: FrameType | None) -> None:
+        sink.suspend()  # the device runs dry while stopped: not a busy machine
         screen.suspend()
         keys.suspend()
         signal.signal(signal.SIGTSTP, signal.SIG_DFL)
@@ -140,6 +141,7 @@ def _job_control(keys: Keys, screen: Screen) -> Iterator[None]:
     def on_continue(number: int, frame: FrameType | None) -> None:
         keys.resume()
         screen.resume()
+        sink.resume()
 
     previous = {
         signal.SIGTSTP: signal.signal(signal.SIGTSTP, on_stop),

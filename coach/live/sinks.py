@@ -10,6 +10,7 @@ output that cannot play fails before any speech, with one message and the fix.
 
 from __future__ import annotations
 
+import math
 import sys
 import threading
 import time
@@ -64,6 +65,18 @@ class Sink:
         self.latency = 0.0  # seconds from a pull to the moment its sound is heard
         self.error: BaseException | None = None  # raised in the audio thread, if any
         self.underruns = 0  # times the device ran dry (the machine was too busy)
+        self.quiet_until = 0.0  # monotonic time before which a dry spell is not counted
+
+    def suspend(self) -> None:
+        """The process is about to stop (Ctrl-Z): the device will run dry, not from load."""
+        self.quiet_until = math.inf
+
+    def resume(self) -> None:
+        """The process has continued: count dry spells again once the buffer has refilled."""
+        self.quiet_until = time.monotonic() + 1.0
+
+    def counts_underruns(self) -> bool:
+        return time.monotonic() > self.quiet_until
 
     def start(self, pull: Pull) -> None:
         raise NotImplementedError
