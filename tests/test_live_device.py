@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -263,3 +264,32 @@ def test_devices_lists_the_sinks_and_a_wrong_device_lists_the_names(
         "--device speakers: no sink named 'speakers' (its sinks: 'other', 'coachtest'); "
         "`coach devices` lists them\n"
     )
+
+
+def test_a_stall_is_reported_as_the_output_running_dry(
+    pulse: dict[str, str], tmp_path: Path
+) -> None:
+    """coach frozen for a second (SIGSTOP, as a starved machine would) while PulseAudio
+    plays: the cues after it are late, and coach says so at the end."""
+    cues = tmp_path / "stall.cues"
+    cues.write_text(
+        'coach-cues 1\ntitle "Stall"\nroutine "stall"\nlevel 1\n\nchapter "A"\n'
+        'say name "One two three." gap=3.0\nsay name "Four." gap=0.2\n'
+    )
+    with subprocess.Popen(
+        [sys.executable, "-m", "coach", "play", str(cues), "--engine", "fake"],
+        env=pulse,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as child:
+        assert child.stdout is not None
+        assert "1/1  A" in child.stdout.readline()  # playing
+        time.sleep(0.5)
+        child.send_signal(signal.SIGSTOP)
+        time.sleep(1.0)
+        child.send_signal(signal.SIGCONT)
+        _out, errors = child.communicate(timeout=30)
+    assert child.returncode == 0, errors
+    assert "note: the audio output ran dry 1 time(s)" in errors, errors

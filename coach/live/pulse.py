@@ -120,7 +120,7 @@ class PulseSink(Sink):
                 f"the server would not open a stream ({self._message(error)})",
                 "check `pactl info` and the server's log",
             )
-        self.latency = latency
+        self.latency = self.target_latency = latency
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -139,8 +139,7 @@ class PulseSink(Sink):
     def _run(self, pull: Pull) -> None:
         lib, stream = self._lib, self._stream
         error = ctypes.c_int(0)
-        written = 0
-        dry = False
+        primed = dry = False
         block_seconds = self.block_frames / self.sample_rate
         try:
             while not self._stopped.is_set():
@@ -148,14 +147,14 @@ class PulseSink(Sink):
                 ahead = lib.pa_simple_get_latency(stream, ctypes.byref(error)) / 1e6
                 if ahead:
                     self.latency = ahead
-                # Less than a block still to play: this thread came too late (a busy machine).
-                # A stream's first second is left out: it is still filling the buffer.
-                running_dry = written > self.sample_rate and ahead < block_seconds
+                # Once the buffer has filled, less than a block still to play means this
+                # thread came too late (a busy machine): the sound after it is late.
+                primed = primed or ahead >= self.target_latency / 2
+                running_dry = primed and ahead < block_seconds
                 if running_dry and not dry and self.counts_underruns():
                     self.underruns += 1
                 dry = running_dry
                 block = pull(self.block_frames, time.monotonic() + ahead)
-                written += self.block_frames
                 if lib.pa_simple_write(
                     stream, block.ctypes.data, block.nbytes, ctypes.byref(error)
                 ):
