@@ -72,23 +72,49 @@ def test_bad_output_and_start_are_input_errors(runner: CliRunner, tmp_path: Path
     assert "--start-at 9:00: the session is only" in result.stderr
 
 
-def test_no_sound_device_is_one_error_with_the_fix(tmp_path: Path) -> None:
-    """No server answers and PortAudio's library is missing: one message naming both."""
-    import ctypes.util
+def _no_outputs(tmp_path: Path) -> dict[str, str]:
+    """An environment where no server answers and PortAudio's library is missing."""
     import os
-    import subprocess
-    import sys
 
     # A sounddevice that fails to load as it does without libportaudio2, on any machine.
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "sounddevice.py").write_text("raise OSError('PortAudio library not found')\n")
     repo = Path(__file__).resolve().parent.parent
-    env = dict(
+    return dict(
         os.environ,
         PULSE_SERVER=f"unix:{tmp_path}/no-such-server",
         PYTHONPATH=os.pathsep.join([str(broken), str(repo)]),
     )
+
+
+def test_devices_without_any_output_says_why_for_each(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "coach", "devices"],
+        env=_no_outputs(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == "Error: no audio output works here:"
+    assert lines[1].startswith("  PulseAudio (--output pulse): ")
+    assert lines[2].startswith("  PortAudio (--output portaudio): cannot load the PortAudio")
+    assert lines[3:] == ["Or use --output null for a silent run."]
+    assert result.stdout == ""
+
+
+def test_no_sound_device_is_one_error_with_the_fix(tmp_path: Path) -> None:
+    """No server answers and PortAudio's library is missing: one message naming both."""
+    import ctypes.util
+    import subprocess
+    import sys
+
+    env = _no_outputs(tmp_path)
     result = subprocess.run(
         [sys.executable, "-m", "coach", "play", str(_cues(tmp_path)), "--engine", "fake"],
         env=env,

@@ -7,7 +7,11 @@ import click
 
 @click.command("devices")
 def devices_command() -> None:
-    """List the PulseAudio sinks and PortAudio devices that `coach play --device NAME` takes."""
+    """List the sound devices for play --device.
+
+    The PulseAudio sinks (by name) and the PortAudio devices (by number or name);
+    an output that cannot be reached is shown with the reason and the fix.
+    """
     from coach.errors import CoachError
     from coach.live.portaudio import output_devices
     from coach.live.pulse_server import query_server
