@@ -434,3 +434,40 @@ def test_the_null_output_carries_on_after_a_stop_instead_of_rushing() -> None:
     sink.stop()
     block = 512 / RATE
     assert len(pulled) <= 0.5 / block + 5  # about 22 blocks in 0.5 s, not 450
+
+
+def test_chapter_lines_show_the_true_total_while_later_chapters_are_prepared() -> None:
+    """The lines without a terminal said `1/1 Intro`, then `2/2`, while the speech of
+    later chapters was still being made: the total comes from the script."""
+    import io
+
+    from coach.live.program import resolve_in_background
+    from coach.live.session import play
+
+    class Slow(MemoryVoice):
+        def clip(self, text: str):  # type: ignore[no-untyped-def]
+            if text != "Intro.":
+                time.sleep(0.3)  # later chapters come well after the first is heard
+            return super().clip(text)
+
+    script = CueScript(
+        title="T",
+        steps=[
+            Chapter("Intro"),
+            Say("Intro."),
+            Chapter("Two"),
+            Say("B."),
+            Chapter("Three"),
+            Say("C."),
+        ],
+    )
+    program = resolve_in_background(script, Slow(FakeEngine()))
+    out = io.StringIO()
+    assert play(Player(program, preroll=0), NullSink(RATE), False, out) == 0
+    said = [line.split()[1:] for line in out.getvalue().splitlines() if "waiting" not in line]
+    assert said == [
+        ["1/3", "Intro"],
+        ["2/3", "Two"],
+        ["3/3", "Three"],
+        ["done"],
+    ]
