@@ -36,6 +36,7 @@ from coach.cues.model import (
     Step,
     Tone,
     Window,
+    WindowFacts,
 )
 from coach.routine.model import Exercise, Routine, Section
 
@@ -63,6 +64,23 @@ class _Perf:
     section_index: int
     round: int
     first_time: bool
+
+    def facts(self, n: int, side: str | None, work: bool = False) -> WindowFacts:
+        """The facts of a window of set `n` on `side` (`work`: the set itself)."""
+        ex = self.exercise
+        counted = work and ex.reps is not None and not ex.to_failure
+        return WindowFacts(
+            exercise=ex.name,
+            set=n,
+            sets=ex.sets,
+            side=side,
+            round=self.round,
+            rounds=self.section.rounds,
+            reps=ex.reps if counted else None,
+            tempo=ex.tempo if counted else None,
+            hold=ex.hold if counted else 0.0,
+            to_failure=work and ex.to_failure,
+        )
 
 
 class _Compiler:
@@ -175,8 +193,8 @@ class _Compiler:
                 said.append((self.speak.phrase("next_up", name=ex.name), "next_up"))
                 if perf.first_time and rest >= 15.0:
                     said.append((Phrase(self.plan(ex)), "plan"))
-            self.rest_into(rest, ex, said, lead_side=True)
-            self.perform(ex, prepare=False)
+            self.rest_into(rest, perf, said, lead_side=True)
+            self.perform(perf, prepare=False)
             return
 
         if rest > 0:
@@ -184,7 +202,11 @@ class _Compiler:
                 coming = self.speak.phrase("next_round", **rounds)
             else:
                 coming = self.speak.phrase("next_up", name=ex.name)
-            self.rest_window(rest, [(max(rest - 4.0, rest / 2), coming, "next_up")])
+            self.rest_window(
+                rest,
+                [(max(rest - 4.0, rest / 2), coming, "next_up")],
+                perf.facts(1, self.set_sides(ex)[0]),
+            )
 
         if section.is_circuit and (new_section or new_round):
             self.chapter(self.round_title(section, perf.round))
@@ -207,7 +229,7 @@ class _Compiler:
             if ex.sets == 1:
                 for line in self.long_cues(ex):
                     self.say(line, "tip", 0.6)
-        self.perform(ex, prepare=True)
+        self.perform(perf, prepare=True)
 
     @staticmethod
     def round_title(section: Section, n: int) -> str:
@@ -254,26 +276,30 @@ class _Compiler:
             return ex.sides
         return (None,)
 
-    def perform(self, ex: Exercise, prepare: bool) -> None:
+    def perform(self, perf: _Perf, prepare: bool) -> None:
+        ex = perf.exercise
         sides = self.set_sides(ex)
         for n in range(1, ex.sets + 1):
             for i, side in enumerate(sides):
                 if n == 1 and i == 0 and prepare:
-                    self.prepare_window(side)
-                self.work_window(ex, n, side)
+                    self.prepare_window(perf.facts(n, side))
+                self.work_window(ex, n, side, perf.facts(n, side, work=True))
                 following = sides[i + 1] if i + 1 < len(sides) else None
                 if following:
-                    self.switch_window(following)
+                    self.switch_window(following, perf.facts(n, following))
             if n < ex.sets:
                 values = {"n": number_words(n + 1), "total": number_words(ex.sets)}
                 if sides[0]:
                     phrase = self.speak.phrase("next_set_side", side=sides[0], **values)
                 else:
                     phrase = self.speak.phrase("next_set", **values)
-                self.rest_into(ex.rest, ex, [(phrase, "next_set")], tips=self.long_cues(ex))
+                self.rest_into(
+                    ex.rest, perf, [(phrase, "next_set")], tips=self.long_cues(ex), next_set=n + 1
+                )
 
-    def prepare_window(self, side: str | None) -> None:
+    def prepare_window(self, facts: WindowFacts) -> None:
         duration = self.countdown + PREPARE_EXTRA
+        side = facts.side
         if side:
             first = self.cue(
                 0.0, self.speak.phrase("side_start", side=side), "side", PRIORITY_COUNT
@@ -281,9 +307,9 @@ class _Compiler:
         else:
             first = self.cue(0.0, self.speak.phrase("get_ready"), "get_ready", PRIORITY_INFO)
         cues = [first, *self.countdown_cues(duration)]
-        self.window(Window(duration, "prepare", "get ready", tuple(cues)))
+        self.window(Window(duration, "prepare", "get ready", tuple(cues), facts=facts))
 
-    def switch_window(self, side: str) -> None:
+    def switch_window(self, side: str, facts: WindowFacts) -> None:
         duration = self.routine.settings.switch
         if duration <= 0:
             return
@@ -292,39 +318,45 @@ class _Compiler:
             0.0, self.speak.phrase("switch_sides", side=side), "switch", PRIORITY_COUNT
         )
         cues = [switch, *self.countdown_cues(duration)]
-        self.window(Window(duration, "switch", f"switch to {side}", tuple(cues)))
+        self.window(Window(duration, "switch", f"switch to {side}", tuple(cues), facts=facts))
 
     def rest_phrase(self, duration: float) -> Phrase:
         return self.speak.phrase(
             "rest", duration=duration_words(duration), seconds=number_words(round(duration))
         )
 
-    def rest_window(self, duration: float, extra: list[tuple[float, Phrase, str]]) -> None:
+    def rest_window(
+        self, duration: float, extra: list[tuple[float, Phrase, str]], facts: WindowFacts
+    ) -> None:
         """A rest that is followed by speech (no countdown at its end)."""
         cues = [self.cue(0.0, self.rest_phrase(duration), "rest", PRIORITY_COUNT)]
         for at, phrase, kind in extra:
             if 0 < at < duration:
                 cues.append(self.cue(at, phrase, kind, PRIORITY_INFO))
         cues.extend(self.pending_in(_Fitter(cues, duration, earliest=2.5)))
-        self.window(Window(duration, "rest", "rest", tuple(cues), (REST_TONE,)))
+        self.window(Window(duration, "rest", "rest", tuple(cues), (REST_TONE,), facts))
 
     def rest_into(
         self,
         duration: float,
-        ex: Exercise,
+        perf: _Perf,
         said: list[tuple[Phrase, str]],
         lead_side: bool = False,
         tips: tuple[str, ...] = (),
+        next_set: int = 1,
     ) -> None:
-        """A rest that leads straight into a set of `ex`: says what comes, ends with the countdown.
+        """A rest that leads straight into set `next_set` of `perf`: says what comes, ends with
+        the countdown.
 
         `said` are spoken one after another so the last ends before the countdown;
         `lead_side` adds which side starts; `tips` (form cues too long for the set) go
         in the quiet stretch after the rest begins.
         """
+        ex = perf.exercise
         first_side = self.set_sides(ex)[0]
+        facts = perf.facts(next_set, first_side)
         if duration <= 0:
-            self.prepare_window(first_side)
+            self.prepare_window(facts)
             return
         cues = [self.cue(0.0, self.rest_phrase(duration), "rest", PRIORITY_COUNT)]
         spacing = 2.5
@@ -345,7 +377,7 @@ class _Compiler:
                 cues.append(Cue(_t(quiet.place(3.5, text)), text, "tip", PRIORITY_FORM))
         cues.extend(self.pending_in(quiet))
         cues.sort(key=lambda c: (c.at, -c.priority))
-        self.window(Window(duration, "rest", "rest", tuple(cues), (REST_TONE,)))
+        self.window(Window(duration, "rest", "rest", tuple(cues), (REST_TONE,), facts))
 
     def pending_in(self, quiet: _Fitter) -> list[Cue]:
         """The reminder that found no room in the last set, if it fits in this rest."""
@@ -362,7 +394,7 @@ class _Compiler:
             return ex.work or DEFAULT_FAILURE_CAP
         return ex.set_seconds
 
-    def work_window(self, ex: Exercise, n: int, side: str | None) -> None:
+    def work_window(self, ex: Exercise, n: int, side: str | None, facts: WindowFacts) -> None:
         duration = self.work_of(ex)
         if duration <= 0:
             return
@@ -397,7 +429,7 @@ class _Compiler:
                 self.next_reminder += self.reminder_every
         self.work_clock += duration
         cues.sort(key=lambda c: (c.at, -c.priority))
-        self.window(Window(duration, "work", label, tuple(cues), (GO_TONE,)))
+        self.window(Window(duration, "work", label, tuple(cues), (GO_TONE,), facts))
 
     def rep_cues(self, ex: Exercise) -> tuple[list[Cue], list[Cue]]:
         """The counts and holds of a rep set, on the beat; "last five" and "last one", near

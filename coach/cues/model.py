@@ -4,7 +4,9 @@
   starts (after `gap` seconds of silence).
 - `Window`: a rigid stretch of time (a set, a rest, a side switch) that lasts
   exactly `duration` seconds whatever is said in it. Its `cues` are anchored at
-  offsets inside it; its `tones` are beeps at offsets.
+  offsets inside it; its `tones` are beeps at offsets; its `facts` say what it
+  is (exercise, set, side, round, reps...) so no one has to read that back from
+  its label or its speech.
 - `Chapter`: a mark; the steps after it belong to this chapter until the next.
 
 Priorities: a higher number wins when two cues would overlap (see
@@ -54,14 +56,47 @@ class Tone:
 
 
 @dataclass(frozen=True)
+class WindowFacts:
+    """What a window is part of, as the compiler knew it; None where unknown or not apt.
+
+    A work window describes its own set. A prepare, switch or rest window describes
+    the set that follows it (the one it leads into). `reps`, `tempo` and `hold` are
+    given for counted sets only: rep k (from 0) starts k x (tempo + hold) seconds
+    into the window.
+    """
+
+    exercise: str | None = None
+    set: int | None = None
+    sets: int | None = None
+    side: str | None = None
+    round: int | None = None
+    rounds: int | None = None
+    reps: int | None = None
+    tempo: float | None = None  # seconds of movement per rep
+    hold: float = 0.0  # seconds held at the top of each rep
+    to_failure: bool = False
+
+    @property
+    def rep_seconds(self) -> float | None:
+        """Length of one rep (movement and hold), for counted sets."""
+        if self.reps is None or self.tempo is None:
+            return None
+        return self.tempo + self.hold
+
+
+NO_FACTS = WindowFacts()
+
+
+@dataclass(frozen=True)
 class Window:
     """A rigid stretch of exactly `duration` seconds with cues and tones inside it."""
 
     duration: float
-    kind: str = "work"  # work | rest | switch | hold | prepare
+    kind: str = "work"  # work | rest | switch | prepare
     label: str = ""
     cues: tuple[Cue, ...] = ()
     tones: tuple[Tone, ...] = ()
+    facts: WindowFacts = NO_FACTS
 
 
 @dataclass(frozen=True)

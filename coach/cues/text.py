@@ -11,14 +11,15 @@ say name "Squat." gap=0.6
 window prepare 5.000 "get ready"
   @0.000 p60 get_ready "Get ready." short="Ready."
   @2.000 p100 countdown "three"
-window work 60.000 "Squat, set 1 of 2"
+window work 60.000 "Squat, set 1 of 2" exercise="Squat" set=1 sets=2 reps=20 tempo=3
   @0.000 p100 go "Go!"
   @1.500 p80 count "one"
   @0.000 tone 880 0.15
 ```
 
 One step per line; a window's cues and tones follow it, indented, with their
-offset from the window's start. Texts are double-quoted with JSON escapes.
+offset from the window's start; a window line may end with its facts as
+key=value pairs. Texts are double-quoted with JSON escapes.
 Blank lines and lines starting with `#` are ignored. Reading is strict: every
 problem is reported as `FILE:LINE:COL: message` (InputError, exit 2).
 """
@@ -28,10 +29,11 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
-from coach.cues.model import Chapter, Cue, CueScript, Say, Step, Tone, Window
+from coach.cues.model import NO_FACTS, Chapter, Cue, CueScript, Say, Step, Tone, Window, WindowFacts
 from coach.errors import InputError, Problem
 
 MAGIC = "coach-cues"
@@ -40,6 +42,10 @@ _KIND = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
 _NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\Z")
 _PRIORITY = re.compile(r"p(-?\d+)\Z")
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=")
+_FACT_KEYS = tuple(fact.name for fact in fields(WindowFacts))
+_FACTS_HELP = "after its label a window takes only facts: " + ", ".join(
+    f"{key}=" for key in _FACT_KEYS
+)
 
 # ---- writing ---------------------------------------------------------------------------
 
@@ -66,6 +72,30 @@ def _check_kind(kind: str) -> str:
     return kind
 
 
+def _format_facts(facts: WindowFacts) -> str:
+    """The facts as ` key=value` pairs in a fixed order, the unknown ones left out."""
+    parts = []
+    if facts.exercise is not None:
+        parts.append(f"exercise={_quote(facts.exercise)}")
+    for key in ("set", "sets"):
+        value = getattr(facts, key)
+        if value is not None:
+            parts.append(f"{key}={value}")
+    if facts.side is not None:
+        parts.append(f"side={_quote(facts.side)}")
+    for key in ("round", "rounds", "reps"):
+        value = getattr(facts, key)
+        if value is not None:
+            parts.append(f"{key}={value}")
+    if facts.tempo is not None:
+        parts.append(f"tempo={_plain(facts.tempo)}")
+    if facts.hold:
+        parts.append(f"hold={_plain(facts.hold)}")
+    if facts.to_failure:
+        parts.append("to_failure=yes")
+    return "".join(" " + part for part in parts)
+
+
 def format_cues(script: CueScript) -> str:
     """The script as .cues text; `read_cues` of it gives back an equal script."""
     lines = [f"{MAGIC} {VERSION}", f"title {_quote(script.title)}"]
@@ -82,7 +112,10 @@ def format_cues(script: CueScript) -> str:
             lines.append(f"say {kind} {_quote(step.text)} gap={_plain(step.gap)}")
         else:
             kind = _check_kind(step.kind)
-            lines.append(f"window {kind} {_time(step.duration)} {_quote(step.label)}")
+            lines.append(
+                f"window {kind} {_time(step.duration)} {_quote(step.label)}"
+                + _format_facts(step.facts)
+            )
             for cue in step.cues:
                 line = (
                     f"  @{_time(cue.at)} p{cue.priority} {_check_kind(cue.kind)} {_quote(cue.text)}"
@@ -108,11 +141,13 @@ class _OpenWindow:
     kind: str
     label: str
     bad: bool = False
+    facts: WindowFacts = NO_FACTS
     cues: list[Cue] = field(default_factory=list)
     tones: list[Tone] = field(default_factory=list)
 
     def step(self) -> Window:
-        return Window(self.duration, self.kind, self.label, tuple(self.cues), tuple(self.tones))
+        cues, tones = tuple(self.cues), tuple(self.tones)
+        return Window(self.duration, self.kind, self.label, cues, tones, self.facts)
 
 
 @dataclass(frozen=True)
@@ -338,9 +373,79 @@ class _Reader:
             return _OpenWindow(math.inf, "", "", bad=True)
         duration = self.number(tokens[2], "the window's duration")
         label = self.text_token(tokens, 3, "the window's label", end)
-        self.extra(tokens, 4)
-        bad = kind is None or duration is None or label is None
-        return _OpenWindow(math.inf if duration is None else duration, kind or "", label or "", bad)
+        facts = self.window_facts(tokens[4:], duration)
+        bad = kind is None or duration is None or label is None or facts is None
+        length = math.inf if duration is None else duration
+        return _OpenWindow(length, kind or "", label or "", bad, facts or NO_FACTS)
+
+    def window_facts(self, tokens: list[_Token], duration: float | None) -> WindowFacts | None:
+        """The key=value facts at the end of a window line; None after a problem."""
+        values: dict[str, Any] = {}
+        ok = True
+        for token in tokens:
+            key = token.key
+            if key is None or key not in _FACT_KEYS:
+                self.problem(token.column, f"unexpected {token.value!r}: {_FACTS_HELP}")
+                ok = False
+                continue
+            if key in values:
+                self.problem(token.column, f"{key}= is given twice on this window line")
+                ok = False
+                continue
+            value = self.fact(token, key)
+            if value is None:
+                ok = False
+            else:
+                values[key] = value
+        if not ok:
+            return None
+        facts = WindowFacts(**values)
+        return facts if self.facts_agree(facts, tokens, duration) else None
+
+    def fact(self, token: _Token, key: str) -> str | int | float | bool | None:
+        """One fact's value, checked for its kind."""
+        if key in ("exercise", "side"):
+            if not token.quoted:
+                self.problem(token.column, f'{key}= takes a text in double quotes, e.g. {key}="x"')
+                return None
+            return token.value
+        if key == "to_failure":
+            if token.quoted or token.value not in ("yes", "no"):
+                self.problem(token.column, "to_failure= takes yes or no")
+                return None
+            return token.value == "yes"
+        if key in ("tempo", "hold"):
+            return self.number(token, f"{key}=", positive=key == "tempo")
+        if token.quoted or not token.value.isdigit() or int(token.value) < 1:
+            self.problem(token.column, f"{key}= takes a whole number, 1 or more")
+            return None
+        return int(token.value)
+
+    def facts_agree(self, facts: WindowFacts, tokens: list[_Token], duration: float | None) -> bool:
+        """Facts that contradict each other or the window's length are a problem."""
+        column = tokens[0].column if tokens else 1
+        for part, total in (("set", "sets"), ("round", "rounds")):
+            n, of = getattr(facts, part), getattr(facts, total)
+            if n is not None and of is not None and n > of:
+                self.problem(column, f"{part}={n} is more than {total}={of}")
+                return False
+        if (facts.reps is None) != (facts.tempo is None):
+            self.problem(column, "reps= and tempo= go together: rep k starts k x (tempo + hold)")
+            return False
+        if facts.hold and facts.reps is None:
+            self.problem(column, "hold= belongs to a counted set: give reps= and tempo= too")
+            return False
+        rep = facts.rep_seconds
+        if rep is not None and duration is not None and facts.reps is not None:
+            needed = facts.reps * rep
+            if needed > duration + 1e-6:
+                self.problem(
+                    column,
+                    f"{facts.reps} reps of {_plain(rep)} s take {_plain(needed)} s, longer than"
+                    f" the window ({_time(duration)} s): fix reps=, tempo= or hold=",
+                )
+                return False
+        return True
 
     def window_line(self, tokens: list[_Token], window: _OpenWindow, end: int) -> None:
         head = tokens[0]
