@@ -3,6 +3,9 @@
 - A `Say` starts where the previous step ended and lasts its clip plus its gap.
 - A `Window` lasts exactly round(duration x rate) samples; each window starts at
   the running integer sample count, so nothing drifts over a long session.
+- Each window is kept as a `TimedWindow`: its span, its facts and, for a counted
+  set, the sample where each rep starts (rep k at round(k x (tempo + hold) x rate)
+  after the window's start).
 - Anchored cues start at their offset. Cues are placed by priority (highest
   first; at equal priority the earlier one). A cue is said in full if it ends
   before the next cue of its rank or higher (and before anything already
@@ -21,7 +24,6 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 from coach.cues.model import (
     PRIORITY_COUNT,
@@ -36,7 +38,7 @@ from coach.cues.model import (
 )
 from coach.speech.base import SAMPLE_RATE
 from coach.speech.voice import Voice
-from coach.timeline import ChapterSpan, TimedCue, TimedTone, Timeline
+from coach.timeline import ChapterSpan, TimedCue, TimedTone, TimedWindow, Timeline
 
 GUARD = 0.1  # seconds of silence kept between two cues in a window
 
@@ -61,10 +63,7 @@ class ResolvedChapter:
     cues: list[TimedCue] = field(default_factory=list)
     tones: list[TimedTone] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-
-    def __iter__(self) -> Iterator[Any]:
-        """Unpacks as (span, cues, tones, warnings)."""
-        return iter((self.span, self.cues, self.tones, self.warnings))
+    windows: list[TimedWindow] = field(default_factory=list)
 
 
 def clock(samples: int, rate: int = SAMPLE_RATE) -> str:
@@ -85,6 +84,11 @@ def _group(script: CueScript) -> list[tuple[str, list[Step]]]:
                 groups.append((script.title or "Start", []))
             groups[-1][1].append(step)
     return groups
+
+
+def chapter_titles(script: CueScript) -> list[str]:
+    """The chapters `iter_chapters` makes, in order, before any of them is resolved."""
+    return [title for title, _ in _group(script)]
 
 
 def chapter_texts(steps: list[Step]) -> list[str]:
@@ -148,6 +152,7 @@ class _Resolver:
 
     def window(self, window: Window, start: int, chapter: ResolvedChapter, title: str) -> int:
         length = self.samples(window.duration)
+        chapter.windows.append(self.timed_window(window, start, length, chapter.index))
         placer = _Placer(length, self.guard)
         order = sorted(
             range(len(window.cues)), key=lambda i: (-window.cues[i].priority, window.cues[i].at, i)
@@ -174,6 +179,13 @@ class _Resolver:
                 )
             )
         return start + length
+
+    def timed_window(self, window: Window, start: int, length: int, chapter: int) -> TimedWindow:
+        facts, rep = window.facts, window.facts.rep_seconds
+        reps = range(facts.reps or 0) if rep is not None else range(0)
+        rep_starts = tuple(start + self.samples(k * (rep or 0.0)) for k in reps)
+        end = start + length
+        return TimedWindow(start, end, window.kind, window.label, chapter, facts, rep_starts)
 
     def place(
         self,
@@ -252,6 +264,7 @@ def resolve(script: CueScript, voice: Voice) -> Timeline:
         timeline.tones.extend(chapter.tones)
         timeline.chapters.append(chapter.span)
         timeline.warnings.extend(chapter.warnings)
+        timeline.windows.extend(chapter.windows)
         timeline.length = chapter.span.end
     timeline.tones.sort(key=lambda t: t.start)
     return timeline

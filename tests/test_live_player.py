@@ -9,16 +9,19 @@ import numpy as np
 import pytest
 
 from coach.audio import BlockMixer
+from coach.compiler import compile_routine
 from coach.cues.model import Chapter, CueScript, Say, Window
 from coach.live.player import Player
 from coach.live.program import Program
 from coach.live.screen import lines, status
 from coach.live.session import start_position
 from coach.live.sinks import NullSink
+from coach.resolve import chapter_titles, resolve
+from coach.routine import parse_routine
 from coach.speech.base import SAMPLE_RATE
 from coach.speech.fake import FakeEngine
 from coach.speech.voice import MemoryVoice
-from coach.timeline import ChapterSpan, TimedCue, TimedTone, Timeline
+from coach.timeline import ChapterSpan, TimedCue, TimedTone, TimedWindow, Timeline
 
 RATE = SAMPLE_RATE
 PRE = 2205  # 0.1 s of start pre-roll in these tests
@@ -280,40 +283,76 @@ def test_null_sink_paces_by_the_clock() -> None:
     assert cue.wall - began == pytest.approx(0.6, abs=0.03)
 
 
-def test_screen_shows_the_set_side_and_rep_being_heard() -> None:
-    script = CueScript(
-        title="Legs",
-        steps=[
-            Chapter("Lunges"),
-            Say("Lunges", gap=0.5),
-            Window(4.0, "work", "set 2 of 3, left side"),
-            Window(2.0, "rest", "rest"),
-        ],
-    )
-    program = Program(title="Legs", steps=script.steps)
-    say = _cue(0, "Lunges", 0)
-    work_start = say.end + RATE // 2
-    program.add(
-        ChapterSpan("Lunges", 0, work_start + 6 * RATE),
-        [
-            say,
-            _cue(work_start + RATE, "One.", 0, "count"),
-            _cue(work_start + 2 * RATE, "Two, left leg back.", 0, "count"),
-            _cue(work_start + 2 * RATE + 5000, "Keep your back straight.", 0, "form"),
-        ],
-        [],
-        [],
-    )
-    program.finish()
-    player = Player(program, preroll=0)
-    drive = Drive(player, 256)
-    drive.run((work_start + 2.5 * RATE) / RATE)
+LUNGES = """
+title: Legs
+settings: {tempo: 2s, rest: 10s, switch: 5s}
+exercises:
+  - name: Lunge
+    sets: 3
+    reps: 25
+    sides: [right leg, left leg]
+"""
+
+
+def _lunges() -> Timeline:
+    return resolve(compile_routine(parse_routine(LUNGES, "legs.yaml")), VOICE)
+
+
+def _screen_at(timeline: Timeline, position: int) -> tuple[str, str, str]:
+    player = Player(Program.from_timeline(timeline), start=position, preroll=0)
+    drive = Drive(player, 64)
+    drive.run(64 / RATE)
     state = status(player, drive.now)
-    assert (state.set, state.side, state.rep) == ("2 of 3", "left side", "2")
-    assert state.set_left == pytest.approx(1.5, abs=0.05)
-    assert state.next.startswith("rest")
+    return state.set, state.side, state.rep
+
+
+@pytest.mark.parametrize(
+    ("performed", "rep", "into"),
+    [(0, 1, 0.1), (0, 21, 1.5), (3, 23, 0.1), (3, 23, 1.9), (4, 25, 1.0), (5, 13, 0.5)],
+)
+def test_screen_shows_the_set_side_and_rep_of_a_25_rep_set(
+    performed: int, rep: int, into: float
+) -> None:
+    """Three sets of 25 per leg, seen `into` seconds into a rep (the count is said 1 s in).
+    Expected as a listener works it out: sets start at each "go" (right leg, then left,
+    three times) and rep k starts (k - 1) x 2 s later (tempo 2 s); the k-th count said
+    since that "go" falls inside rep k."""
+    timeline = _lunges()
+    assert timeline.warnings == []
+    gos = [cue.start for cue in timeline.cues if cue.kind == "go"]
+    assert len(gos) == 6
+    rep_start = gos[performed] + (rep - 1) * 2 * RATE
+    following = gos[performed + 1] if performed + 1 < len(gos) else timeline.length
+    counts = [
+        c for c in timeline.cues if c.kind == "count" and gos[performed] < c.start < following
+    ]
+    assert len(counts) == 25
+    assert rep_start <= counts[rep - 1].start < rep_start + 2 * RATE
+    expected_set = f"{performed // 2 + 1} of 3"
+    expected_side = ("right leg", "left leg")[performed % 2]
+    seen = _screen_at(timeline, rep_start + round(into * RATE))
+    assert seen == (expected_set, expected_side, str(rep))
+
+
+def test_screen_shows_the_coming_side_while_switching_and_no_set_while_resting() -> None:
+    timeline = _lunges()
+    switch = next(c for c in timeline.cues if c.kind == "switch")
+    rest = next(c for c in timeline.cues if c.kind == "rest")
+    assert _screen_at(timeline, switch.start + RATE) == ("", "left leg", "")
+    assert _screen_at(timeline, rest.start + RATE) == ("", "", "")
+
+
+def test_screen_text_shows_the_set_side_and_rep_being_heard() -> None:
+    timeline = _lunges()
+    go = next(c for c in timeline.cues if c.kind == "go")
+    player = Player(Program.from_timeline(timeline), start=go.start + 45 * RATE, preroll=0)
+    drive = Drive(player, 256)
+    drive.run(0.5)
+    state = status(player, drive.now)
+    assert state.set_left == pytest.approx(5 - 0.5, abs=0.05)
+    assert state.next.startswith("switch")
     text = "\n".join(lines(state, 100))
-    assert "Lunges" in text and "Rep 2" in text and "[q] quit" in text
+    assert "Set 1 of 3   Side right leg   Rep 23" in text and "[q] quit" in text
 
 
 def test_speech_failing_in_a_later_chapter_ends_the_session_with_the_reason() -> None:
@@ -384,8 +423,9 @@ def test_screen_shows_the_true_chapter_total_and_spaced_labels_while_preparing()
             Say("Stretch"),
         ],
     )
-    program = Program(title="Legs", steps=script.steps)
-    program.add(ChapterSpan("Warm-up", 0, 5 * RATE), [], [], [])
+    program = Program(title="Legs", chapter_titles=chapter_titles(script))
+    prepare = TimedWindow(0, 5 * RATE, "prepare", "get ready", 0)
+    program.add(ChapterSpan("Warm-up", 0, 5 * RATE), [], [], [], [prepare])
     player = Player(program, preroll=0)
     drive = Drive(player, 256)
     drive.run(1.0)

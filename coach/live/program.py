@@ -9,25 +9,14 @@ the audio thread never waits for the speech engine.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from coach.audio import BlockMixer
-from coach.cues.model import Chapter, CueScript, Say, Step, Window
+from coach.cues.model import CueScript
+from coach.resolve import ResolvedChapter, chapter_titles, iter_chapters
 from coach.speech.base import SAMPLE_RATE
-from coach.timeline import ChapterSpan, TimedCue, TimedTone, Timeline
-
-
-@dataclass(frozen=True)
-class WindowSpan:
-    """Where a rigid window of the script (a set, a rest) sounds, for the screen."""
-
-    start: int
-    end: int
-    kind: str
-    label: str
-    chapter: int
+from coach.timeline import ChapterSpan, TimedCue, TimedTone, TimedWindow, Timeline
 
 
 class Program:
@@ -38,29 +27,25 @@ class Program:
         title: str = "",
         routine: str = "",
         sample_rate: int = SAMPLE_RATE,
-        steps: Sequence[Step] = (),
+        chapter_titles: Sequence[str] = (),
     ) -> None:
         self._condition = threading.Condition()
         self.timeline = Timeline(length=0, sample_rate=sample_rate, title=title, routine=routine)
         self.mixer = BlockMixer(self.timeline)
-        self.windows: list[WindowSpan] = []
         self.complete = False
         self.error: BaseException | None = None
-        self._groups = _chapter_groups(steps)
-        self._titles = _group_titles(steps, title)
+        self._titles = list(chapter_titles)
 
     @classmethod
     def from_timeline(cls, timeline: Timeline, script: CueScript | None = None) -> Program:
         """A program that is ready as a whole (a Timeline resolved up front)."""
-        program = cls(timeline.title, timeline.routine, timeline.sample_rate)
-        program._groups = _chapter_groups(script.steps if script else ())
-        program._titles = (
-            chapter_titles(script) if script else [span.title for span in timeline.chapters]
-        )
+        titles = chapter_titles(script) if script else [span.title for span in timeline.chapters]
+        program = cls(timeline.title, timeline.routine, timeline.sample_rate, titles)
         for index, span in enumerate(timeline.chapters):
             cues = [cue for cue in timeline.cues if cue.chapter == index]
             tones = [t for t in timeline.tones if span.start <= t.start < span.end]
-            program.add(span, cues, tones, [])
+            windows = [w for w in timeline.windows if w.chapter == index]
+            program.add(span, cues, tones, [], windows)
         if not timeline.chapters:
             program._replace(timeline)
         program.finish()
@@ -83,33 +68,38 @@ class Program:
         """Samples [0, ready_until) are resolved and can be played."""
         return self.timeline.length
 
+    @property
+    def windows(self) -> list[TimedWindow]:
+        """The rigid windows resolved so far, with their facts, sorted by start."""
+        return self.timeline.windows
+
     def add(
         self,
         span: ChapterSpan,
         cues: Iterable[TimedCue],
         tones: Iterable[TimedTone],
         warnings: Iterable[str],
+        windows: Iterable[TimedWindow] = (),
     ) -> None:
         """Append one resolved chapter (positions are absolute samples)."""
-        cues = list(cues)
         with self._condition:
             old = self.timeline
-            index = len(old.chapters)
             timeline = Timeline(
                 length=max(old.length, span.end),
-                cues=old.cues + cues,
+                cues=old.cues + list(cues),
                 tones=old.tones + list(tones),
                 chapters=[*old.chapters, span],
+                windows=old.windows + list(windows),
                 warnings=old.warnings + list(warnings),
                 sample_rate=old.sample_rate,
                 title=old.title,
                 routine=old.routine,
             )
-            if index < len(self._groups):
-                self.windows = self.windows + _place_windows(
-                    self._groups[index], span, cues, index, old.sample_rate
-                )
             self._replace(timeline)
+
+    def add_chapter(self, chapter: ResolvedChapter) -> None:
+        """Append a chapter as the resolver gives it."""
+        self.add(chapter.span, chapter.cues, chapter.tones, chapter.warnings, chapter.windows)
 
     def _replace(self, timeline: Timeline) -> None:
         # Build the mixer before publishing, so readers always see a matching pair.
@@ -150,20 +140,18 @@ def resolve_in_background(script: CueScript, voice: Any) -> Program:
     Errors in the first chapter are raised here; later ones end the program early
     and are kept in `Program.error`.
     """
-    from coach.resolve import iter_chapters  # type: ignore[import-not-found,unused-ignore]
-
-    program = Program(script.title, script.routine, steps=script.steps)
-    chapters: Iterator[Any] = iter(iter_chapters(script, voice))
+    program = Program(script.title, script.routine, chapter_titles=chapter_titles(script))
+    chapters = iter_chapters(script, voice)
     first = next(chapters, None)
     if first is None:
         program.finish()
         return program
-    program.add(*unpack_chapter(first))
+    program.add_chapter(first)
 
     def rest() -> None:
         try:
-            for item in chapters:
-                program.add(*unpack_chapter(item))
+            for chapter in chapters:
+                program.add_chapter(chapter)
         except BaseException as error:  # reported by the player, never lost in a thread
             program.finish(error)
         else:
@@ -173,69 +161,4 @@ def resolve_in_background(script: CueScript, voice: Any) -> Program:
     return program
 
 
-def chapter_titles(script: CueScript) -> list[str]:
-    """The chapters the resolver makes: steps before the first mark get the script's title."""
-    return _group_titles(script.steps, script.title)
-
-
-def _group_titles(steps: Sequence[Step], title: str) -> list[str]:
-    titles = [step.title for step in steps if isinstance(step, Chapter)]
-    if steps and not isinstance(steps[0], Chapter):
-        titles = [title or "Start", *titles]
-    return titles
-
-
-def unpack_chapter(
-    item: Any,
-) -> tuple[ChapterSpan, list[TimedCue], list[TimedTone], list[str]]:
-    """Accept what `iter_chapters` yields: a 4-tuple or an object with those fields."""
-    if isinstance(item, tuple):
-        span, cues, tones, warnings = item
-    else:
-        span = getattr(item, "span", None) or item.chapter
-        cues, tones = item.cues, item.tones
-        warnings = getattr(item, "warnings", ())
-    return span, list(cues), list(tones), list(warnings)
-
-
-def _chapter_groups(steps: Sequence[Step]) -> list[list[Say | Window]]:
-    groups: list[list[Say | Window]] = []
-    for step in steps:
-        if isinstance(step, Chapter):
-            groups.append([])
-        elif groups:
-            groups[-1].append(step)
-        else:
-            groups.append([step])
-    return groups
-
-
-def _place_windows(
-    steps: list[Say | Window],
-    span: ChapterSpan,
-    cues: list[TimedCue],
-    chapter: int,
-    rate: int,
-) -> list[WindowSpan]:
-    """Where the chapter's windows sound, found by walking its steps over its cues.
-
-    Only the screen uses this: a Say is found by its text, a window follows it.
-    If a Say cannot be found the estimate may be off, never the sound.
-    """
-    spans: list[WindowSpan] = []
-    position = span.start
-    index = 0
-    for step in steps:
-        if isinstance(step, Say):
-            for look in range(index, len(cues)):
-                if cues[look].text == step.text and cues[look].start >= position:
-                    position = cues[look].end + round(step.gap * rate)
-                    index = look + 1
-                    break
-        else:
-            end = position + round(step.duration * rate)
-            spans.append(WindowSpan(position, end, step.kind, step.label, chapter))
-            position = end
-            while index < len(cues) and cues[index].start < end:
-                index += 1
-    return spans
+__all__ = ["Program", "chapter_titles", "resolve_in_background"]

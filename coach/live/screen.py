@@ -1,25 +1,22 @@
-"""What the listener sees: a status computed from the player, drawn in place with ANSI."""
+"""What the listener sees: a status computed from the player, drawn in place with ANSI.
+
+Set, side and rep come from the facts of the Timeline's window being heard.
+"""
 
 from __future__ import annotations
 
 import bisect
 import contextlib
 import os
-import re
 import shutil
 from dataclasses import dataclass
 from typing import TextIO
 
 from coach.live.player import Player
 from coach.terminal import printable
+from coach.timeline import TimedWindow
 
-_WORDS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty"
-)
-NUMBER_WORDS = {word: value for value, word in enumerate(_WORDS.split(" "))}
-SET_RE = re.compile(r"\bset (\d+)(?:\s*(?:of|/)\s*(\d+))?", re.IGNORECASE)
-SIDE_RE = re.compile(r"\b(left|right)\b(?:\s+(side|leg|arm|hand|foot))?", re.IGNORECASE)
+SIDED = ("work", "prepare", "switch")  # windows whose side is the one being worked
 KEY_HELP = "[space] pause/resume  [n/Right] next  [p/Left] back  [+/-] volume  [q] quit"
 
 
@@ -33,9 +30,9 @@ class Status:
     chapters: int
     doing: str  # the current window's kind and label, e.g. "work: set 2 of 3, left"
     part: str  # the current window's kind: work, rest, prepare, switch, hold
-    set: str
-    side: str
-    rep: str
+    set: str  # "2 of 3" during a set
+    side: str  # the side being worked, or getting ready for
+    rep: str  # the rep under way, from its first sample
     set_left: float | None  # seconds
     elapsed: float
     session_left: float
@@ -63,26 +60,17 @@ def status(player: Player, now: float | None = None) -> Status:
     position = player.heard_position(now)
     index = timeline.chapter_at(position) if timeline.chapters else 0
     chapter = timeline.chapters[index].title if timeline.chapters else ""
-    window = next((w for w in windows if w.start <= position < w.end), None)
+    window = timeline.window_at(position)
     doing = set_text = side = rep = heard = ""
     set_left = None
     if window is not None:
         doing = f"{window.kind}: {window.label}" if window.label else window.kind
-        found = SET_RE.search(window.label)
-        if found:
-            set_text = found.group(1) + (f" of {found.group(2)}" if found.group(2) else "")
-        side_found = SIDE_RE.search(window.label)
-        side = side_found.group(0).lower() if side_found else ""
+        set_text, side, rep = _facts(window, position)
         set_left = (window.end - position) / rate
     cues = timeline.cues
     last = bisect.bisect_right([cue.start for cue in cues], position) - 1
     if last >= 0:
         heard = cues[last].text
-    if window is not None and window.kind == "work":
-        counts = [c for c in cues[: last + 1] if c.start >= window.start and c.kind == "count"]
-        if counts:
-            number = _count(counts[-1].text)
-            rep = str(number if number is not None else len(counts))
     upcoming = next((w for w in windows if w.start > position and w.chapter == index), None)
     if upcoming is not None:
         following = f"{upcoming.kind}: {upcoming.label}" if upcoming.label else upcoming.kind
@@ -115,15 +103,16 @@ def status(player: Player, now: float | None = None) -> Status:
     )
 
 
-def _count(text: str) -> int | None:
-    """The number a count cue starts with ("Seven", "7, left leg") or None."""
-    words = text.strip().lower().split()
-    if not words:
-        return None
-    word = words[0].strip(".!,;:")
-    if word.isdigit():
-        return int(word)
-    return NUMBER_WORDS.get(word)
+def _facts(window: TimedWindow, position: int) -> tuple[str, str, str]:
+    """Set ("2 of 3"), side and rep of `window` at sample `position`, "" where none."""
+    facts = window.facts
+    set_text = side = ""
+    if window.kind == "work" and facts.set is not None:
+        set_text = str(facts.set) + (f" of {facts.sets}" if facts.sets is not None else "")
+    if window.kind in SIDED and facts.side:
+        side = facts.side
+    rep = window.rep_at(position)
+    return set_text, side, "" if rep is None else str(rep)
 
 
 LABEL_WIDTH = 12  # the longest label, "Prepare left"; values start two spaces after it

@@ -32,6 +32,7 @@ from coach.render.sidecars import (
     PlaylistEntry,
     SideChapter,
     SideCue,
+    SideWindow,
     TrackInfo,
     lrc_text,
     m3u8_text,
@@ -164,7 +165,7 @@ def plan_tracks(timeline: Timeline, out_dir: Path, split: str) -> list[Track]:
 
 
 def track_info(timeline: Timeline, track: Track) -> TrackInfo:
-    """The cues and chapters of one track, in samples from the track's start."""
+    """The cues, windows and chapters of one track, in samples from the track's start."""
     session = track.total == 1 and track.start == 0 and track.end == timeline.length
     cues = []
     for cue in timeline.cues:
@@ -182,6 +183,19 @@ def track_info(timeline: Timeline, track: Track) -> TrackInfo:
         if not session:
             start, end = 0, track.end - track.start
         chapters.append(SideChapter(span.title, start, end))
+    windows = [
+        SideWindow(
+            w.start - track.start,
+            min(w.end, track.end) - track.start,
+            w.kind,
+            w.label,
+            w.chapter if session else 0,
+            w.facts,
+            tuple(r - track.start for r in w.rep_starts if r < track.end),
+        )
+        for w in timeline.windows
+        if track.start <= w.start < track.end
+    ]
     return TrackInfo(
         title=track.title,
         album=album_title(timeline),
@@ -190,6 +204,7 @@ def track_info(timeline: Timeline, track: Track) -> TrackInfo:
         cues=cues,
         chapters=chapters,
         warnings=tuple(timeline.warnings) if session else (),
+        windows=windows,
     )
 
 

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from coach.cues.model import NO_FACTS, WindowFacts
+
 FORMAT = "coach-timeline"
 VERSION = 1
 
@@ -24,6 +26,19 @@ class SideCue:
     text: str
     kind: str
     chapter: int
+
+
+@dataclass(frozen=True)
+class SideWindow:
+    """One rigid window with its facts, in samples from the start of the file."""
+
+    start: int
+    end: int
+    kind: str
+    label: str
+    chapter: int
+    facts: WindowFacts = NO_FACTS
+    rep_starts: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -46,6 +61,7 @@ class TrackInfo:
     cues: Sequence[SideCue]
     chapters: Sequence[SideChapter]
     warnings: Sequence[str] = ()
+    windows: Sequence[SideWindow] = ()
 
 
 def _lrc_time(seconds: float) -> str:
@@ -77,6 +93,31 @@ def lrc_text(info: TrackInfo) -> str:
     return "\n".join(lines) + "\n"
 
 
+def window_dict(window: SideWindow, rate: int) -> dict[str, Any]:
+    """One entry of `windows`: its span in seconds and its facts (null where they do not apply)."""
+    facts = window.facts
+    counted = bool(window.rep_starts)
+    timed = window.kind == "work" and facts.reps is None
+    return {
+        "kind": window.kind,
+        "start": window.start / rate,
+        "end": window.end / rate,
+        "label": window.label,
+        "chapter": window.chapter,
+        "exercise": facts.exercise,
+        "set": facts.set,
+        "sets": facts.sets,
+        "side": facts.side,
+        "round": facts.round,
+        "rounds": facts.rounds,
+        "reps": facts.reps,
+        "work": (window.end - window.start) / rate if timed else None,
+        "hold": facts.hold if counted else None,
+        "to_failure": facts.to_failure,
+        "rep_starts": [start / rate for start in window.rep_starts] if counted else None,
+    }
+
+
 def timeline_dict(info: TrackInfo) -> dict[str, Any]:
     """The `coach-timeline` JSON document (times in seconds of the decoded file)."""
     rate = info.sample_rate
@@ -99,6 +140,7 @@ def timeline_dict(info: TrackInfo) -> dict[str, Any]:
             {"title": chapter.title, "start": chapter.start / rate, "end": chapter.end / rate}
             for chapter in info.chapters
         ],
+        "windows": [window_dict(window, rate) for window in info.windows],
         "title": info.title,
         "album": info.album,
         "frames": info.frames,
