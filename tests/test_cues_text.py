@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coach.compiler import compile_routine
-from coach.cues.model import Chapter, Cue, CueScript, Say, Tone, Window
+from coach.cues.model import NO_FACTS, Chapter, Cue, CueScript, Say, Tone, Window, WindowFacts
 from coach.cues.text import format_cues, parse_cues, read_cues
 from coach.errors import InputError
 from coach.resolve import resolve
@@ -74,7 +74,59 @@ def test_editing_a_line_changes_what_is_said_there(tmp_path: Path) -> None:
     assert len(old) == len(new) == 1 and old[0].start == new[0].start
 
 
+FACTS = (
+    ' exercise="Split \\"squat\\"" set=2 sets=3 side="left leg" round=1 rounds=2'
+    " reps=2 tempo=2.5 hold=0.5"
+)
+
+
+def test_window_facts_are_read_and_written_back_exactly() -> None:
+    text = SMALL.replace('"Squat, set 1 of 1"', '"Squat, set 1 of 1"' + FACTS)
+    script = parse_cues(text)
+    window = script.steps[2]
+    assert isinstance(window, Window)
+    assert window.facts == WindowFacts(
+        exercise='Split "squat"',
+        set=2,
+        sets=3,
+        side="left leg",
+        round=1,
+        rounds=2,
+        reps=2,
+        tempo=2.5,
+        hold=0.5,
+    )
+    assert format_cues(script) == text
+    (timed,) = resolve(script, MemoryVoice(FakeEngine())).windows
+    assert timed.facts == window.facts
+    assert timed.rep_starts == (timed.start, timed.start + 3 * 22050)
+
+
+def test_a_script_written_before_window_facts_still_reads_with_none() -> None:
+    script = parse_cues(SMALL)
+    (timed,) = resolve(script, MemoryVoice(FakeEngine())).windows
+    assert timed.facts == NO_FACTS and timed.facts.set is None
+    assert timed.rep_starts == () and timed.rep_at(timed.start + 100) is None
+    assert format_cues(script) == SMALL
+
+
+def _window_with(facts: str) -> str:
+    return f'coach-cues 1\ntitle "T"\nwindow work 6 "w"{facts}\n'
+
+
 BAD = [
+    (_window_with(" loud=yes"), 3, 19, "a window takes only facts"),
+    (_window_with(" extra"), 3, 19, "a window takes only facts"),
+    (_window_with(" sets=2 set=3"), 3, 26, "set=3 is more than sets=2"),
+    (_window_with(" round=0"), 3, 19, "round= takes a whole number, 1 or more"),
+    (_window_with(" set=two"), 3, 19, "set= takes a whole number"),
+    (_window_with(" side=left"), 3, 19, 'side= takes a text in double quotes, e.g. side="x"'),
+    (_window_with(" reps=3"), 3, 19, "reps= and tempo= go together"),
+    (_window_with(" set=1 hold=1"), 3, 25, "hold= belongs to a counted set"),
+    (_window_with(" tempo=2 hold=1 reps=3"), 3, 34, "3 reps of 3 s take 9 s, longer than"),
+    (_window_with(" tempo=0 reps=1"), 3, 19, "tempo= must be greater than 0"),
+    (_window_with(" to_failure=maybe"), 3, 19, "to_failure= takes yes or no"),
+    (_window_with(" set=1 set=1"), 3, 25, "set= is given twice"),
     ("", 1, 1, "empty cue script"),
     ('title "x"\n', 1, 1, "starts with the line 'coach-cues 1'"),
     ("coach-cues 7\n", 1, 12, "unsupported version"),
@@ -172,7 +224,31 @@ def windows(draw: st.DrawFn) -> Window:
             max_size=2,
         )
     )
-    return Window(duration, draw(kinds), draw(st.text(max_size=20)), tuple(cues), tuple(tones))
+    counts = st.none() | st.integers(1, 50)
+    names = st.none() | st.text(max_size=12)
+    reps = draw(st.none() | st.integers(1, 20))
+    tempo = hold = None
+    if reps is not None:
+        rep = duration / reps
+        tempo = draw(st.floats(min_value=rep / 100, max_value=rep, allow_nan=False))
+        hold = draw(st.floats(min_value=0, max_value=rep - tempo, allow_nan=False))
+        if reps * (tempo + hold) > duration:
+            hold = 0.0
+    number = draw(counts)
+    total = None if number is None else draw(st.none() | st.integers(number, 60))
+    facts = WindowFacts(
+        exercise=draw(names),
+        set=number,
+        sets=total,
+        side=draw(names),
+        rounds=draw(counts),
+        reps=reps,
+        tempo=tempo,
+        hold=hold or 0.0,
+        to_failure=draw(st.booleans()),
+    )
+    label = draw(st.text(max_size=20))
+    return Window(duration, draw(kinds), label, tuple(cues), tuple(tones), facts)
 
 
 steps = st.one_of(

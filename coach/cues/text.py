@@ -423,24 +423,28 @@ class _Reader:
 
     def facts_agree(self, facts: WindowFacts, tokens: list[_Token], duration: float | None) -> bool:
         """Facts that contradict each other or the window's length are a problem."""
-        column = tokens[0].column if tokens else 1
+
+        def at(key: str) -> int:
+            return next(token.column for token in tokens if token.key == key)
+
         for part, total in (("set", "sets"), ("round", "rounds")):
             n, of = getattr(facts, part), getattr(facts, total)
             if n is not None and of is not None and n > of:
-                self.problem(column, f"{part}={n} is more than {total}={of}")
+                self.problem(at(part), f"{part}={n} is more than {total}={of}")
                 return False
         if (facts.reps is None) != (facts.tempo is None):
-            self.problem(column, "reps= and tempo= go together: rep k starts k x (tempo + hold)")
+            given = "reps" if facts.reps is not None else "tempo"
+            self.problem(at(given), "reps= and tempo= go together: rep k starts k x (tempo + hold)")
             return False
         if facts.hold and facts.reps is None:
-            self.problem(column, "hold= belongs to a counted set: give reps= and tempo= too")
+            self.problem(at("hold"), "hold= belongs to a counted set: give reps= and tempo= too")
             return False
         rep = facts.rep_seconds
         if rep is not None and duration is not None and facts.reps is not None:
             needed = facts.reps * rep
             if needed > duration + 1e-6:
                 self.problem(
-                    column,
+                    at("reps"),
                     f"{facts.reps} reps of {_plain(rep)} s take {_plain(needed)} s, longer than"
                     f" the window ({_time(duration)} s): fix reps=, tempo= or hold=",
                 )
