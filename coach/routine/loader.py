@@ -474,7 +474,7 @@ class _Builder:
             )
             raise _Bad
         if not any(_visible(char) for char in text):
-            codes = ", ".join(dict.fromkeys(_codepoint(char) for char in text[:5]))
+            codes = ", ".join(dict.fromkeys(_codepoint(char) for char in text if char != " "))
             self.fail(
                 node,
                 f"{key.name} has nothing to say: it holds only invisible characters ({codes}); "
