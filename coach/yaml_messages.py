@@ -35,25 +35,36 @@ def syntax_error(error: yaml.MarkedYAMLError, noun: str) -> SyntaxProblem:
     """The plain-words form of `error`, found while reading a `noun` file (e.g. "routine")."""
     mark = error.problem_mark or error.context_mark
     where = (mark.line, mark.column) if mark is not None else (0, 0)
-    found = _translate(error, noun)
-    if found is None:
-        message = error.problem or "cannot parse"
-        if error.context and error.context_mark is not None and error.problem_mark is not None:
-            message += f" ({error.context} at line {error.context_mark.line + 1})"
-        return SyntaxProblem(*where, "YAML syntax error: " + message)
-    at, words = found
-    line, column = (at.line, at.column) if at is not None else where
-    return SyntaxProblem(line, column, "YAML syntax error: " + words)
+    for translate in _TRANSLATIONS:
+        found = translate(error, noun)
+        if found is not None:
+            at, words = found
+            line, column = (at.line, at.column) if at is not None else where
+            return SyntaxProblem(line, column, "YAML syntax error: " + words)
+    message = error.problem or "cannot parse"
+    if error.context and error.context_mark is not None and error.problem_mark is not None:
+        message += f" ({error.context} at line {error.context_mark.line + 1})"
+    return SyntaxProblem(*where, "YAML syntax error: " + message)
 
 
-def _translate(error: yaml.MarkedYAMLError, noun: str) -> tuple[Mark | None, str] | None:
-    problem, context = error.problem or "", error.context or ""
-    here, opened = error.problem_mark, error.context_mark
-    if match := _FOUND_CHARACTER.fullmatch(problem):
-        char = match.group(1)
-        if char == "\\t":
-            return here, "a tab here; indent with spaces, not tabs"
-        return here, f"'{char}' cannot start a text in YAML; put quotes around the text"
+_Found = tuple[Mark | None, str] | None  # where to point, and what to say; None: not this kind
+
+
+def _characters(error: yaml.MarkedYAMLError, noun: str) -> _Found:
+    """A character that cannot start a token: a tab, or `@` and friends at the start of text."""
+    match = _FOUND_CHARACTER.fullmatch(error.problem or "")
+    if match is None:
+        return None
+    if match.group(1) == "\\t":
+        return error.problem_mark, "a tab here; indent with spaces, not tabs"
+    return error.problem_mark, (
+        f"'{match.group(1)}' cannot start a text in YAML; put quotes around the text"
+    )
+
+
+def _block_structure(error: yaml.MarkedYAMLError, noun: str) -> _Found:
+    """A line that does not fit the indentation, or text that runs on where it cannot."""
+    problem, here = error.problem or "", error.problem_mark
     if problem == "mapping values are not allowed here":
         if here is not None and ": " in _line(here)[: here.column]:
             return here, (
@@ -61,30 +72,39 @@ def _translate(error: yaml.MarkedYAMLError, noun: str) -> tuple[Mark | None, str
                 'e.g. name: "Squat: deep"'
             )
         return _indentation(here)
-    if problem.startswith("expected <block end>, but found"):
-        if problem.endswith("'<scalar>'") and here is not None:
-            before = _line(here)[: here.column].rstrip()[-1:]
-            if before in ("'", '"'):
-                return here, "text after the closing quote; put all of the text inside the quotes"
-            if before in ("]", "}"):
-                return (
-                    here,
-                    f"text after the closing '{before}'; remove it, or quote the whole value",
-                )
-        return _indentation(here)
-    if problem == "could not find expected ':'" and opened is not None:
-        text = _short(_line(opened)[opened.column :].strip())
-        return opened, (
-            f"'{text}' has no ':'; write it as 'key: value', or if it continues the text "
-            "on the line above, put that whole text in quotes"
-        )
-    if problem == "found unexpected end of stream" and "quoted scalar" in context and opened:
+    if not problem.startswith("expected <block end>, but found"):
+        return None
+    if problem.endswith("'<scalar>'") and here is not None:
+        before = _line(here)[: here.column].rstrip()[-1:]
+        if before in ("'", '"'):
+            return here, "text after the closing quote; put all of the text inside the quotes"
+        if before in ("]", "}"):
+            return here, f"text after the closing '{before}'; remove it, or quote the whole value"
+    return _indentation(here)
+
+
+def _missing_colon(error: yaml.MarkedYAMLError, noun: str) -> _Found:
+    opened = error.context_mark
+    if error.problem != "could not find expected ':'" or opened is None:
+        return None
+    text = _short(_line(opened)[opened.column :].strip())
+    return opened, (
+        f"'{text}' has no ':'; write it as 'key: value', or if it continues the text "
+        "on the line above, put that whole text in quotes"
+    )
+
+
+def _unclosed(error: yaml.MarkedYAMLError, noun: str) -> _Found:
+    """A quote, `[` or `{` that is not closed where it should be."""
+    problem, here, opened = error.problem or "", error.problem_mark, error.context_mark
+    if problem == "found unexpected end of stream" and opened is not None:
+        if "quoted scalar" not in (error.context or ""):
+            return None
         quote = _line(opened)[opened.column : opened.column + 1] or '"'
         return opened, f"the text that starts with {quote} here never ends; add the closing {quote}"
     if match := _FLOW_END.match(problem):
         close = match.group(1)
-        start = "[" if close == "]" else "{"
-        what = "list" if close == "]" else "mapping"
+        start, what = ("[", "list") if close == "]" else ("{", "mapping")
         since = f" (opened on line {opened.line + 1})" if opened is not None else ""
         return here, (
             f"a ',' or the closing '{close}' is missing before this point: the {what} "
@@ -95,6 +115,13 @@ def _translate(error: yaml.MarkedYAMLError, noun: str) -> tuple[Mark | None, str
         return here, "the file ends inside a [...] list or a {...} mapping; close it with ] or }"
     if problem == "expected the node content, but found ','":
         return here, "an empty item between two commas; remove the extra ','"
+    return None
+
+
+def _special_text(error: yaml.MarkedYAMLError, noun: str) -> _Found:
+    """Anchors, aliases, escapes and block scalars: text that YAML reads as something else."""
+    problem, context = error.problem or "", error.context or ""
+    here, opened = error.problem_mark, error.context_mark
     if match := _UNDEFINED_ALIAS.fullmatch(problem):
         name = match.group(1)
         return here, (
@@ -102,23 +129,35 @@ def _translate(error: yaml.MarkedYAMLError, noun: str) -> tuple[Mark | None, str
             "text that starts with '*'"
         )
     if (match := _DUPLICATE_ANCHOR.match(context)) and opened is not None:
-        name = match.group(1)
-        return here, f"the anchor &{name} is defined twice (first on line {opened.line + 1})"
+        return here, (
+            f"the anchor &{match.group(1)} is defined twice (first on line {opened.line + 1})"
+        )
+    if "while scanning an anchor" in context or "while scanning an alias" in context:
+        return opened, "'&' and '*' start anchor names; put quotes around text starting with them"
     if match := _UNKNOWN_ESCAPE.fullmatch(problem):
         return here, (
             f"'\\{match.group(1)}' is not an escape YAML knows; inside double quotes write "
             "'\\\\' for a backslash, or use single quotes"
         )
-    if "while scanning an anchor" in context or "while scanning an alias" in context:
-        return (
-            opened,
-            "'&' and '*' start anchor names; put quotes around text that starts with them",
-        )
     if problem.startswith("expected chomping or indentation indicators"):
         return here, "after '|' or '>' the text starts on the next line; move it there"
-    if problem == "but found another document":
-        return here, f"a {noun} file holds one document; remove the extra '---'"
     return None
+
+
+def _documents(error: yaml.MarkedYAMLError, noun: str) -> _Found:
+    if error.problem != "but found another document":
+        return None
+    return error.problem_mark, f"a {noun} file holds one document; remove the extra '---'"
+
+
+_TRANSLATIONS = (
+    _characters,
+    _block_structure,
+    _missing_colon,
+    _unclosed,
+    _special_text,
+    _documents,
+)
 
 
 def _indentation(here: Mark | None) -> tuple[Mark | None, str]:

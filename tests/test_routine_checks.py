@@ -204,3 +204,47 @@ def test_reminders_in_a_long_set_are_placed_in_linear_time() -> None:
     script = compile_routine(routine)
     assert time.perf_counter() - start < 3.0
     assert "Breathe." in {c.text for step in script.steps for c in getattr(step, "cues", ())}
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        (
+            "title: T\nsettings:\n  tempo: 3\n  - rest: 4\nexercises: [{name: A, reps: 3}]\n",
+            "4:3",
+            "a list item ('- ') among the keys of a mapping; remove the '- ', "
+            "or put the list under a key of its own",
+        ),
+        (
+            "title: T\nexercises:\n  - name: Squat\n    setup: [Feet apart\n    reps: 10\n",
+            "5:9",
+            "a ',' or the closing ']' is missing before this point: the list [...] (opened on "
+            "line 4) is still open; separate its items with ', ' and quote any text that "
+            "contains ': ' or ','",
+        ),
+        (
+            'title: "Legs" day\nexercises: [{name: A, reps: 3}]\n',
+            "1:15",
+            "text after the closing quote; put all of the text inside the quotes",
+        ),
+        (
+            "title: T\nexercises:\n  -name: Squat\n    reps: 10\n",
+            "4:5",
+            "this line is indented 4 spaces, but the lines above it use 0 or 2: line up each "
+            "key with the other keys of its mapping, each '- ' with the other items of its "
+            "list; and a list item needs a space after its '-'",
+        ),
+        (
+            "title: T\nexercises:\n  - {name: A, cues: [Up, , Down], reps: 3}\n",
+            "3:26",
+            "an empty item between two commas; remove the extra ','",
+        ),
+    ],
+)
+def test_yaml_syntax_errors_say_what_to_fix(
+    runner: CliRunner, tmp_path: Path, text: str, where: str, message: str
+) -> None:
+    path = write(tmp_path, text)
+    result = run(runner, "validate", str(path))
+    assert result.exit_code == 2
+    assert result.stderr == f"{path}:{where}: YAML syntax error: {message}\n"
