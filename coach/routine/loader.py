@@ -11,7 +11,6 @@ from __future__ import annotations
 import difflib
 import math
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -28,7 +27,7 @@ from coach.routine import spec
 from coach.routine.durations import DurationError, exact_duration, format_duration, signed_duration
 from coach.routine.model import Exercise, Location, Reminders, Routine, Section, Settings
 from coach.routine.spec import Key
-from coach.terminal import printable
+from coach.routine.texts import codepoint, control_character, is_invisible, looks_split
 from coach.yaml_messages import syntax_error
 
 _CORE = "tag:yaml.org,2002:"
@@ -426,9 +425,9 @@ class _Builder:
             self.fail(key_node, f"a key must be a name, got {_describe(key_node)}")
             return None
         name = str(key_node.value)
-        control = _first_control(name)
+        control = control_character(name)
         if control is not None:
-            self.fail(key_node, f"a key contains the control character {_codepoint(control)}")
+            self.fail(key_node, f"a key contains the control character {codepoint(control)}")
             return None
         return name
 
@@ -465,16 +464,16 @@ class _Builder:
         if not text:
             self.fail(node, f"{key.name} is empty; write some text or remove the key")
             raise _Bad
-        control = _first_control(text)
+        control = control_character(text)
         if control is not None:
             self.fail(
                 node,
-                f"{key.name} contains the control character {_codepoint(control)}; remove it "
+                f"{key.name} contains the control character {codepoint(control)}; remove it "
                 "(control characters are not spoken, and they can take over a terminal)",
             )
             raise _Bad
-        if not any(_visible(char) for char in text):
-            codes = ", ".join(dict.fromkeys(_codepoint(char) for char in text if char != " "))
+        if is_invisible(text):
+            codes = ", ".join(dict.fromkeys(codepoint(char) for char in text if char != " "))
             self.fail(
                 node,
                 f"{key.name} has nothing to say: it holds only invisible characters ({codes}); "
@@ -552,7 +551,7 @@ class _Builder:
             if not all(isinstance(n, ScalarNode) and n.style is None for n in (first, second)):
                 continue
             before, after = str(first.value).strip(), str(second.value).strip()
-            if before and after and not _ends_sentence(before) and after[0].islower():
+            if looks_split(before, after):
                 joined = _short(f"{before}, {after}", 60)
                 self.note(
                     second,
@@ -872,29 +871,6 @@ def _merge(base: dict[str, _Value], notch: dict[str, _Value]) -> dict[str, _Valu
         merged.pop("reps", None)
     merged.update(notch)
     return merged
-
-
-def _first_control(text: str) -> str | None:
-    """The first control character in `text` (tab and newline are allowed), if any."""
-    return next((char for char in text if printable(char) != char), None)
-
-
-def _visible(char: str) -> bool:
-    """False for whitespace, zero-width and other format or control characters."""
-    return not char.isspace() and unicodedata.category(char)[0] not in "CZ"
-
-
-def _codepoint(char: str) -> str:
-    return f"U+{ord(char):04X}"
-
-
-_SENTENCE_ENDS = ".!?…:;"
-_CLOSERS = "\"')]”’»"
-
-
-def _ends_sentence(text: str) -> bool:
-    bare = text.rstrip(_CLOSERS)
-    return bool(bare) and bare[-1] in _SENTENCE_ENDS
 
 
 def _whole_number(node: ScalarNode) -> int | None:
