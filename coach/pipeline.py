@@ -41,7 +41,8 @@ def load_script(ref: str, level: int | None = None, phrases: str | None = None) 
 def routine_warnings(routine: Routine, level: int | None = None) -> list[str]:
     """The loader's warnings about `routine`, and one when `level` would change nothing."""
     lines = [f"{n.file}:{n.line}:{n.column}: warning: {n.message}" for n in routine.notes]
-    if level is not None and level >= 2 and not routine.has_notch:
+    # a `level: 2` in the file itself is already one of the loader's notes
+    if level is not None and level >= 2 and level != routine.level and not routine.has_notch:
         lines.append(
             f"warning: --level {level} changes nothing for {routine.source}: no exercise in it "
             "has a notch (a harder variant), so the session is the same as at level 1"

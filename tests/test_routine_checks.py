@@ -166,13 +166,14 @@ def test_level_two_with_notches_says_nothing_extra(runner: CliRunner) -> None:
     assert (result.exit_code, result.stderr) == (0, "")
 
 
+@pytest.mark.parametrize("command", [["validate"], ["compile", "--no-check", "--level", "2"]])
 def test_level_two_in_the_file_without_any_notch_is_a_located_warning(
-    runner: CliRunner, tmp_path: Path
+    runner: CliRunner, tmp_path: Path, command: list[str]
 ) -> None:
     path = write(tmp_path, NO_NOTCH.replace("title: T\n", "title: T\nlevel: 2\n"))
-    result = run(runner, "validate", str(path))
+    result = run(runner, command[0], str(path), *command[1:])
     assert result.exit_code == 0
-    assert result.stderr == (
+    assert result.stderr == (  # said once, even when --level 2 asks for it again
         f"{path}:2:8: warning: level 2 changes nothing: no exercise in this routine has a "
         "notch (a harder variant); add notch: to an exercise, or remove level\n"
     )
