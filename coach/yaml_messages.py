@@ -18,6 +18,7 @@ _FOUND_CHARACTER = re.compile(r"found character '(.+)' that cannot start any tok
 _UNDEFINED_ALIAS = re.compile(r"found undefined alias '(.*)'")
 _DUPLICATE_ANCHOR = re.compile(r"found duplicate anchor '(.*)'")
 _UNKNOWN_ESCAPE = re.compile(r"found unknown escape character '(.*)'")
+_STRAY_CLOSER = re.compile(r"expected the node content, but found '([\]}])'")
 _FLOW_END = re.compile(r"expected ',' or '([\]}])', but got")
 _NOT_AN_ITEM = re.compile(r"^\s*-[^\s-]")  # `-name: x`: a list item needs a space after '-'
 
@@ -115,6 +116,13 @@ def _unclosed(error: yaml.MarkedYAMLError, noun: str) -> _Found:
         return here, "the file ends inside a [...] list or a {...} mapping; close it with ] or }"
     if problem == "expected the node content, but found ','":
         return here, "an empty item between two commas; remove the extra ','"
+    if match := _STRAY_CLOSER.fullmatch(problem):
+        return here, f"a stray '{match.group(1)}' here; remove it, or quote the text"
+    if problem.startswith("expected the node content") and "flow node" in (error.context or ""):
+        return here, (
+            "a '[' or '{' before this point is still open; close it with ']' or '}', "
+            "or put quotes around the text that holds it"
+        )
     return None
 
 
@@ -139,15 +147,37 @@ def _special_text(error: yaml.MarkedYAMLError, noun: str) -> _Found:
             f"'\\{match.group(1)}' is not an escape YAML knows; inside double quotes write "
             "'\\\\' for a backslash, or use single quotes"
         )
-    if problem.startswith("expected chomping or indentation indicators"):
-        return here, "after '|' or '>' the text starts on the next line; move it there"
+    if "while scanning a block scalar" in context and problem.startswith("expected "):
+        return here, (
+            "after '|' or '>' the text starts on the next line; move it there, or quote "
+            "the text if the '|' or '>' belongs to it"
+        )
     return None
 
 
 def _documents(error: yaml.MarkedYAMLError, noun: str) -> _Found:
-    if error.problem != "but found another document":
+    """Where the file is not one mapping: a second document, or stray text before the first."""
+    here = error.problem_mark
+    if error.problem == "but found another document":
+        return here, f"a {noun} file holds one document; remove the extra '---'"
+    if not (error.problem or "").startswith("expected '<document start>'") or here is None:
         return None
-    return error.problem_mark, f"a {noun} file holds one document; remove the extra '---'"
+    stray = _first_content_line(here)
+    return stray, _neither(_line(stray).strip())
+
+
+def _neither(text: str) -> str:
+    """For a line of plain text where keys belong: often a comment wrapped without its '#'."""
+    return f"'{_short(text)}' is neither 'key: value' nor a comment; start comment lines with '#'"
+
+
+def _block_sequence_on_key_line(error: yaml.MarkedYAMLError, noun: str) -> _Found:
+    if error.problem != "sequence entries are not allowed here":
+        return None
+    return error.problem_mark, (
+        "a list cannot start on the line of its key; put each '- ' item on a line of its own, "
+        "below the key and indented"
+    )
 
 
 _TRANSLATIONS = (
@@ -157,27 +187,42 @@ _TRANSLATIONS = (
     _unclosed,
     _special_text,
     _documents,
+    _block_sequence_on_key_line,
 )
 
 
 def _indentation(here: Mark | None) -> tuple[Mark | None, str]:
-    """The line at `here` does not fit the blocks open above it: say how it should be indented."""
+    """The line at `here` does not fit the blocks open above it: say how it should be indented,
+    or, when its indentation is right, what is wrong with it or with the line before it."""
     lines = _lines(here)
     if here is None or here.line >= len(lines):
         return here, "the indentation of this line does not fit the lines above it"
     line = lines[here.line]
-    indent = len(line) - len(line.lstrip(" "))
+    body = line.lstrip(" ")
+    indent = len(line) - len(body)
     start = Mark(here.name, here.index, here.line, indent, here.buffer, here.pointer)
     blocks, dash_without_space = _open_blocks(lines[: here.line])
     kind = blocks.get(indent)
-    is_item = line.lstrip(" ").startswith("- ")
-    if kind == "item" and not is_item:
+    is_item = body.startswith("- ")
+    if body[:1] in ("]", "}", ","):
+        return start, f"a stray '{body[0]}' starts this line; remove it, or quote the text"
+    if kind == ("item" if is_item else "key"):
+        before = _line_before(lines, here)
+        text = _line(before).strip()
+        if ":" not in text and not text.startswith("-"):
+            return before, _neither(text)
+        return before, (
+            "the line after this one cannot follow it; if this line is 'key: value', put a "
+            "space after the ':', and put quotes around text that starts with [ { | > or a "
+            "quote, or that contains ': '"
+        )
+    if kind == "item":
         inner = min((c for c in blocks if c > indent), default=indent + 2)
         message = (
             "this key is in the column of the '- ' items above it; indent it "
             f"{inner} spaces to belong to the item, or start it with '- ' for a new item"
         )
-    elif kind == "key" and is_item:
+    elif kind == "key":
         message = (
             "a list item ('- ') among the keys of a mapping; remove the '- ', "
             "or put the list under a key of its own"
@@ -194,6 +239,26 @@ def _indentation(here: Mark | None) -> tuple[Mark | None, str]:
     if dash_without_space:
         message += "; and a list item needs a space after its '-'"
     return start, message
+
+
+def _first_content_line(here: Mark) -> Mark:
+    """The start of the first line that is neither blank nor a comment (or `here`)."""
+    for number, text in enumerate(_lines(here)[: here.line + 1]):
+        body = text.lstrip(" ")
+        if body and not body.startswith("#"):
+            column = len(text) - len(body)
+            return Mark(here.name, here.index, number, column, here.buffer, here.pointer)
+    return here
+
+
+def _line_before(lines: list[str], here: Mark) -> Mark:
+    """The start of the last line with content before `here` (or `here` if there is none)."""
+    for number in range(here.line - 1, -1, -1):
+        body = lines[number].lstrip(" ")
+        if body and not body.startswith("#"):
+            column = len(lines[number]) - len(body)
+            return Mark(here.name, here.index, number, column, here.buffer, here.pointer)
+    return here
 
 
 def _open_blocks(lines: list[str]) -> tuple[dict[int, str], bool]:

@@ -240,6 +240,37 @@ def test_reminders_in_a_long_set_are_placed_in_linear_time() -> None:
             "3:26",
             "an empty item between two commas; remove the extra ','",
         ),
+        (
+            "title: T\nreminders:\n  every:40s\n  phrases: [Breathe.]\nexercises: [{name: A, "
+            "reps: 3}]\n",
+            "3:3",
+            "the line after this one cannot follow it; if this line is 'key: value', put a "
+            "space after the ':', and put quotes around text that starts with [ { | > or a "
+            "quote, or that contains ': '",
+        ),
+        (
+            "title: T\nexercises:  - name: Squat\n    reps: 10\n",
+            "2:13",
+            "a list cannot start on the line of its key; put each '- ' item on a line of its "
+            "own, below the key and indented",
+        ),
+        (
+            "# Legs, then a long comment that wrapped onto\nthe next line.\ntitle: T\n"
+            "exercises: [{name: A, reps: 3}]\n",
+            "2:1",
+            "'the next line.' is neither 'key: value' nor a comment; start comment lines with '#'",
+        ),
+        (
+            "title: T\nexercises:\n  - name: Squat\n }   reps: 10\n",
+            "4:2",
+            "a stray '}' starts this line; remove it, or quote the text",
+        ),
+        (
+            "title: T\nexercises:\n  - name: Squat\n    reps: 10\n    cues: | Slowly.\n",
+            "5:13",
+            "after '|' or '>' the text starts on the next line; move it there, or quote the "
+            "text if the '|' or '>' belongs to it",
+        ),
     ],
 )
 def test_yaml_syntax_errors_say_what_to_fix(
