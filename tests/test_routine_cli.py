@@ -204,7 +204,12 @@ def test_shipped_routines_pass_the_schema_and_point_at_it(name: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["unknown-key", "reps-and-work", "sets-zero", "missing-title", "to-failure-no-cap"]
+    "name",
+    [
+        *("unknown-key", "reps-and-work", "sets-zero", "missing-title", "to-failure-no-cap"),
+        *("sides-number", "sides-text", "cues-too-many", "work-too-short"),
+        "reminders-every-half-second",
+    ],
 )
 def test_the_schema_rejects_what_the_loader_rejects(name: str) -> None:
     schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))

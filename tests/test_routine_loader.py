@@ -8,7 +8,12 @@ import pytest
 
 from coach.errors import InputError
 from coach.routine import Routine, builtin_routines, load_routine, parse_routine
-from coach.routine.durations import DurationError, parse_duration
+from coach.routine.durations import (
+    DurationError,
+    exact_duration,
+    parse_duration,
+    signed_duration,
+)
 
 
 @pytest.mark.parametrize(
@@ -41,6 +46,29 @@ def test_bad_durations_say_what_to_write(text: object) -> None:
 def test_negative_number_is_not_a_duration() -> None:
     with pytest.raises(DurationError, match="negative"):
         parse_duration(-5)
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("-20s", -20.0), (" -1m30s ", -90.0), (-5, -5.0)])
+def test_a_signed_duration_keeps_its_minus(text: object, seconds: float) -> None:
+    assert signed_duration(text) == seconds
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (3601, "1 h 0 min 1 s"),  # format_duration says "1 h", like the limit it broke
+        (3600, "1 h"),
+        (5400, "1 h 30 min"),
+        (90, "1 min 30 s"),
+        (59.5, "59.5 s"),
+        (3600.5, "1 h 0 min 0.5 s"),
+        (0.001, "0.001 s"),
+        (1e-20, "1e-20 s"),
+        (-20, "-20 s"),
+    ],
+)
+def test_exact_durations_keep_every_unit(seconds: float, text: str) -> None:
+    assert exact_duration(seconds) == text
 
 
 MINIMAL = b"title: T\nexercises:\n  - name: Squat\n    reps: 10\n"

@@ -65,10 +65,13 @@ def show_command(routine: str, level: int | None, as_json: bool) -> None:
     Sets, reps or work time, sides, holds and rests of every exercise, and an
     estimate of the total length.
     """
+    from coach.pipeline import report_warnings, routine_warnings
     from coach.routine import load_routine
     from coach.routine.plan import format_plan, plan_routine
 
-    plan = plan_routine(load_routine(routine), level)
+    loaded = load_routine(routine)
+    report_warnings(routine_warnings(loaded, level))
+    plan = plan_routine(loaded, level)
     if as_json:
         import json
 
@@ -87,6 +90,7 @@ def validate_command(files: tuple[str, ...]) -> None:
     any file is bad.
     """
     from coach.compiler import compile_routine
+    from coach.pipeline import report_warnings, routine_warnings
     from coach.routine import load_routine
 
     bad = 0
@@ -101,6 +105,7 @@ def validate_command(files: tuple[str, ...]) -> None:
             for line in str(error).splitlines():
                 click.echo(line, err=True)
         else:
+            report_warnings(routine_warnings(routine))
             click.echo(f"{name}: ok")
     if bad:
         raise click.exceptions.Exit(2)

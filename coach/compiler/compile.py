@@ -19,6 +19,7 @@ The shape of a session:
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 
 from coach.compiler.numbers import duration_words, number_words
@@ -494,33 +495,84 @@ def _speaking(text: str) -> float:
     return 0.15 + len(text) / SPEECH_CPS + 0.2
 
 
+def count_seconds(reps: int) -> tuple[float, str]:
+    """The longest count in a set of `reps`, and about how long a voice takes to say it.
+
+    The same guess from the text alone that fits cues between counts: a rep shorter
+    than this leaves some count no time to be said.
+    """
+    word = max((number_words(k) for k in range(1, reps + 1)), key=len)
+    return _speaking(word), word
+
+
 class _Fitter:
     """Finds quiet moments in a window for form cues, tips and reminders.
 
     Every cue already anchored occupies the time a typical voice needs to say it; a
     quiet moment is one where the new text fits before the next cue starts. The
     resolver makes the final call against the real voice.
+
+    The busy time is kept as sorted, disjoint intervals, so checking a moment is a
+    binary search and a window full of cues stays cheap to search.
     """
 
     def __init__(self, cues: list[Cue], duration: float, earliest: float = 1.0) -> None:
-        self.spans = [(c.at, c.at + _speaking(c.text)) for c in cues]
+        self.starts: list[float] = []
+        self.ends: list[float] = []
         self.duration = duration
         self.earliest = earliest
+        for cue in sorted(cues, key=lambda c: c.at):
+            self.occupy(cue.at, cue.at + _speaking(cue.text))
+
+    def occupy(self, start: float, end: float) -> None:
+        """Mark `start`..`end` as busy, merging it with the busy intervals it touches."""
+        first = bisect_left(self.ends, start)
+        last = bisect_right(self.starts, end)
+        if first < last:
+            start = min(start, self.starts[first])
+            end = max(end, self.ends[last - 1])
+        self.starts[first:last] = [start]
+        self.ends[first:last] = [end]
 
     def free(self, t: float, need: float) -> bool:
         if t < self.earliest or t + need > self.duration:
             return False
-        return all(end <= t or t + need <= start for start, end in self.spans)
+        after = bisect_right(self.ends, t)  # the first busy interval that ends after t
+        return after == len(self.starts) or t + need <= self.starts[after]
 
     def find(self, desired: float, text: str) -> float | None:
-        """The quiet moment nearest `desired` where `text` fits, or None; it is then taken."""
+        """The quiet moment nearest `desired` where `text` fits, or None; it is then taken.
+
+        The candidates are `desired` and the end of each busy interval, tried nearest
+        first (the earlier one on a tie).
+        """
         need = _speaking(text)
-        candidates = [desired, *(end for _, end in self.spans)]
-        ordered = sorted(candidates, key=lambda c: (abs(c - desired), c))
-        chosen = next((t for t in ordered if self.free(t, need)), None)
+        chosen = desired if self.free(desired, need) else self._nearest_free_end(desired, need)
         if chosen is not None:
-            self.spans.append((chosen, chosen + need))
+            self.occupy(chosen, chosen + need)
         return chosen
+
+    def _nearest_free_end(self, desired: float, need: float) -> float | None:
+        ends = self.ends
+        right = bisect_left(ends, desired)
+        left = right - 1
+        while left >= 0 or right < len(ends):
+            take_left = right >= len(ends) or (
+                left >= 0 and desired - ends[left] <= ends[right] - desired
+            )
+            if take_left:
+                t, left = ends[left], left - 1
+                if t < self.earliest:
+                    left = -1  # every end further left is earlier still
+                    continue
+            else:
+                t, right = ends[right], right + 1
+                if t + need > self.duration:
+                    right = len(ends)  # every end further right runs out of the window too
+                    continue
+            if self.free(t, need):
+                return t
+        return None
 
     def place(self, desired: float, text: str) -> float:
         """Like `find`, but when nothing is quiet the text still goes as near as it can."""
@@ -528,7 +580,7 @@ class _Fitter:
         if found is not None:
             return found
         at = min(max(desired, 0.0), self.duration * 0.999)
-        self.spans.append((at, at + _speaking(text)))
+        self.occupy(at, at + _speaking(text))
         return at
 
 
@@ -540,8 +592,7 @@ def compile_routine(
     if routine.phrases:
         book = book.with_overrides(routine.phrases, routine.phrase_locations, routine.source)
     chosen = routine.at_level(level)
-    has_notch = any(ex.notch is not None for ex in routine.exercises)
-    steps = _Compiler(chosen, book.speaker(), has_notch).compile()
+    steps = _Compiler(chosen, book.speaker(), routine.has_notch).compile()
     return CueScript(
         title=chosen.title,
         steps=steps,

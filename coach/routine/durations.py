@@ -33,25 +33,38 @@ def parse_duration(value: object) -> float:
     >>> parse_duration("1m30s"), parse_duration("1:30"), parse_duration(45)
     (90.0, 90.0, 45.0)
     """
-    if isinstance(value, bool):
-        raise DurationError(f"expected a duration, got {str(value).lower()}; {DURATION_HINT}")
-    if isinstance(value, int | float):
-        seconds = float(value)
-    elif isinstance(value, str):
-        seconds = _parse_text(value)
-    else:
-        raise DurationError(f"expected a duration; {DURATION_HINT}")
-    if not math.isfinite(seconds):
-        raise DurationError(f"{value!r} is not a finite duration; {DURATION_HINT}")
+    seconds = signed_duration(value)
     if seconds < 0:
         raise DurationError(f"a duration cannot be negative (got {value}); {DURATION_HINT}")
     return seconds
 
 
-def _parse_text(text: str) -> float:
+def signed_duration(value: object) -> float:
+    """Like `parse_duration`, but a leading minus gives a negative duration (`"-20s"`).
+
+    The caller says why a negative value is wrong, which depends on the key.
+    """
+    if isinstance(value, bool):
+        raise DurationError(f"expected a duration, got {str(value).lower()}; {DURATION_HINT}")
+    if isinstance(value, int | float):
+        seconds = float(value)
+    elif isinstance(value, str):
+        body = value.strip()
+        if body.startswith("-"):
+            seconds = -_parse_text(body[1:], value)
+        else:
+            seconds = _parse_text(body, value)
+    else:
+        raise DurationError(f"expected a duration; {DURATION_HINT}")
+    if not math.isfinite(seconds):
+        raise DurationError(f"{value!r} is not a finite duration; {DURATION_HINT}")
+    return seconds
+
+
+def _parse_text(text: str, written: str) -> float:
     match = _DURATION.match(text)
     if match is None or not any(match.groups()):
-        raise DurationError(f"{text!r} is not a duration; {DURATION_HINT}")
+        raise DurationError(f"{written!r} is not a duration; {DURATION_HINT}")
     plain, hours, minutes, seconds, clock_h, clock_m, clock_s = match.groups()
     if plain is not None:
         return float(plain)
@@ -76,6 +89,27 @@ def format_duration(seconds: float) -> str:
     if secs and not hours:
         parts.append(f"{secs} s")
     return " ".join(parts)
+
+
+def exact_duration(seconds: float) -> str:
+    """Every unit down to the last one that is not zero: `1 h 0 min 1 s`, `59.5 s`.
+
+    For messages that compare a value with a limit, where `format_duration` would
+    round both to the same text.
+    """
+    if 0 < abs(seconds) < 0.0005:
+        return f"{seconds:g} s"
+    sign = "-" if seconds < 0 else ""
+    millis = round(abs(seconds) * 1000)
+    whole_minutes, millis = divmod(millis, 60_000)
+    hours, minutes = divmod(whole_minutes, 60)
+    secs = millis / 1000
+    parts = [f"{hours} h"] if hours else []
+    if minutes or (hours and secs):
+        parts.append(f"{minutes} min")
+    if secs or not parts:
+        parts.append(f"{secs:.3f}".rstrip("0").rstrip(".") + " s")
+    return sign + " ".join(parts)
 
 
 def format_estimate(seconds: float) -> str:

@@ -24,9 +24,11 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from coach.errors import InputError, Problem
 from coach.paths import ROUTINE_SUFFIXES, builtin_routines
 from coach.routine import spec
-from coach.routine.durations import DurationError, format_duration, parse_duration
+from coach.routine.durations import DurationError, exact_duration, format_duration, signed_duration
 from coach.routine.model import Exercise, Location, Reminders, Routine, Section, Settings
 from coach.routine.spec import Key
+from coach.routine.texts import codepoint, control_character, is_invisible, looks_split
+from coach.yaml_messages import syntax_error
 
 _CORE = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = (_CORE + t for t in ("str", "int", "float", "bool", "null"))
@@ -173,11 +175,8 @@ def _compose(text: str, source: str) -> Node:
     except _LimitError as error:
         raise InputError(_problem_at(source, error.mark, error.message)) from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        message = "YAML syntax error: " + (error.problem or "cannot parse")
-        if error.context and error.context_mark is not None and error.problem_mark is not None:
-            message += f" ({error.context} at line {error.context_mark.line + 1})"
-        raise InputError(_problem_at(source, mark, message + _syntax_hint(error))) from None
+        found = syntax_error(error, "routine")
+        raise InputError(Problem(source, found.line + 1, found.column + 1, found.message)) from None
     except yaml.reader.ReaderError as error:
         line, column = _position(text, error.position)
         char = f"U+{error.character:04X}" if isinstance(error.character, int) else "a byte"
@@ -194,19 +193,6 @@ def _compose(text: str, source: str) -> Node:
             Problem(source, 1, 1, "file is empty; a routine needs at least a title and exercises")
         )
     return root
-
-
-def _syntax_hint(error: yaml.MarkedYAMLError) -> str:
-    problem = error.problem or ""
-    if "\\t" in problem or "tab" in problem:
-        return "; indent with spaces, not tabs"
-    if "mapping values are not allowed" in problem:
-        return "; check the indentation, or put quotes around text that contains ': '"
-    if "found character '@'" in problem or "found character '`'" in problem:
-        return "; put quotes around the text"
-    if "but found another document" in problem:
-        return "; a routine file holds one document: remove the extra '---'"
-    return ""
 
 
 def _position(text: str, index: int) -> tuple[int, int]:
@@ -268,6 +254,8 @@ class _Builder:
     def __init__(self, source: str) -> None:
         self.source = source
         self.problems: list[Problem] = []
+        self.notes: list[Problem] = []  # warnings: the routine works, but maybe not as meant
+        self.tempo_node: Node | None = None  # where settings.tempo is given, if it is
         self._seen: set[Problem] = set()
 
     def loc(self, node: Node) -> Location:
@@ -286,6 +274,14 @@ class _Builder:
         if problem not in self._seen:  # a node shared through an alias is reported once
             self._seen.add(problem)
             self.problems.append(problem)
+
+    def note(self, node: Node, message: str) -> None:
+        """Record a warning about `node`: the routine loads, but probably not as meant."""
+        where = self.loc(node)
+        problem = Problem(where.file, where.line, where.column, message)
+        if problem not in self._seen:
+            self._seen.add(problem)
+            self.notes.append(problem)
 
     # -- the routine -------------------------------------------------------------
 
@@ -345,7 +341,15 @@ class _Builder:
         )
         self.check_length(root, routine)
         self.raise_problems()
-        return routine
+        level = values.get("level")
+        if level is not None and routine.level >= 2 and not routine.has_notch:
+            self.note(
+                level.node,
+                f"level {routine.level} changes nothing: no exercise in this routine has a "
+                "notch (a harder variant); add notch: to an exercise, or remove level",
+            )
+        self.notes.sort(key=lambda p: (p.line, p.column))
+        return replace(routine, notes=tuple(self.notes))
 
     def check_tags(self, root: Node) -> None:
         seen: set[int] = set()
@@ -420,7 +424,12 @@ class _Builder:
         if not isinstance(key_node, ScalarNode) or key_node.tag == _NULL:
             self.fail(key_node, f"a key must be a name, got {_describe(key_node)}")
             return None
-        return str(key_node.value)
+        name = str(key_node.value)
+        control = control_character(name)
+        if control is not None:
+            self.fail(key_node, f"a key contains the control character {codepoint(control)}")
+            return None
+        return name
 
     def values(self, obj: str, fields: dict[str, tuple[Node, Node]]) -> dict[str, _Value]:
         """Convert the plain (non-nested) values of a mapping; bad ones are left out."""
@@ -441,6 +450,7 @@ class _Builder:
         return {
             "text": self.text,
             "texts": self.texts,
+            "names": self.names,
             "count": self.count,
             "duration": self.duration,
             "bool": self.boolean,
@@ -454,6 +464,22 @@ class _Builder:
         if not text:
             self.fail(node, f"{key.name} is empty; write some text or remove the key")
             raise _Bad
+        control = control_character(text)
+        if control is not None:
+            self.fail(
+                node,
+                f"{key.name} contains the control character {codepoint(control)}; remove it "
+                "(control characters are not spoken, and they can take over a terminal)",
+            )
+            raise _Bad
+        if is_invisible(text):
+            codes = ", ".join(dict.fromkeys(codepoint(char) for char in text if char != " "))
+            self.fail(
+                node,
+                f"{key.name} has nothing to say: it holds only invisible characters ({codes}); "
+                "write some text or remove the key",
+            )
+            raise _Bad
         if len(text) > spec.MAX_TEXT:
             self.fail(
                 node,
@@ -465,6 +491,7 @@ class _Builder:
 
     def texts(self, key: Key, node: Node) -> tuple[str, ...]:
         if isinstance(node, SequenceNode):
+            self.check_items(key, node)
             out: list[str] = []
             bad = False
             for item in node.value:
@@ -474,11 +501,64 @@ class _Builder:
                     bad = True
             if bad:
                 raise _Bad
+            self.note_split_sentences(key, node)
             return tuple(out)
         if isinstance(node, ScalarNode) and node.tag != _NULL:
             return (self.text(key, node),)
         self.fail(node, f"{key.name} must be {_TEXTS}, got {_describe(node)}")
         raise _Bad
+
+    def names(self, key: Key, node: Node) -> tuple[str, ...]:
+        """A list of short names (sides): never one scalar, which is too easily a mistake."""
+        if not isinstance(node, SequenceNode):
+            if isinstance(node, ScalarNode) and node.tag == _STR and str(node.value).strip():
+                example = f"{key.name}: [{_short(str(node.value).strip())}]"
+            else:
+                example = f"{key.name}: [right leg, left leg]"
+            self.fail(
+                node,
+                f"{key.name} must be a list of side names, such as {example}, "
+                f"got {_describe(node)}",
+            )
+            raise _Bad
+        self.check_items(key, node)
+        names: list[str] = []
+        bad = False
+        for item in node.value:
+            try:
+                names.append(self.text(key, item))
+            except _Bad:
+                bad = True
+        if bad:
+            raise _Bad
+        return tuple(names)
+
+    def check_items(self, key: Key, node: SequenceNode) -> None:
+        count = len(node.value)
+        if count > spec.MAX_ITEMS:
+            self.fail(
+                node,
+                f"{key.name} has {count} texts; a list holds at most {spec.MAX_ITEMS} "
+                "(keep the ones that matter most)",
+            )
+            raise _Bad
+
+    def note_split_sentences(self, key: Key, node: SequenceNode) -> None:
+        """Warn where a comma in `[...]` probably split one sentence into two texts."""
+        if not node.flow_style:
+            return
+        for first, second in zip(node.value, node.value[1:], strict=False):
+            if not all(isinstance(n, ScalarNode) and n.style is None for n in (first, second)):
+                continue
+            before, after = str(first.value).strip(), str(second.value).strip()
+            if looks_split(before, after):
+                joined = _short(f"{before}, {after}", 60)
+                self.note(
+                    second,
+                    f"{key.name}: '{_short(before)}' and '{_short(after)}' are two texts, "
+                    f"because a comma inside [...] separates texts; if it is one sentence, "
+                    f'put it in quotes: ["{joined}"]',
+                )
 
     def count(self, key: Key, node: Node) -> int:
         raw = str(node.value) if isinstance(node, ScalarNode) else ""
@@ -518,18 +598,27 @@ class _Builder:
             elif node.tag == _FLOAT or _NUMBER.fullmatch(raw):
                 seconds = float(_SCALARS.construct_yaml_float(node))
             else:
-                seconds = parse_duration(raw)
+                seconds = signed_duration(raw)
             if math.isinf(seconds) and ".inf" not in raw.lower():
                 raise DurationError(f"{_short(raw)} is far too long")
-            seconds = parse_duration(seconds)
+            seconds = signed_duration(seconds)
         except (DurationError, ValueError, OverflowError, IndexError) as error:
             message = str(error) if isinstance(error, DurationError) else "not a number"
             self.fail(node, f"{key.name}: {message}")
             raise _Bad from None
+        if seconds < 0 and key.positive:
+            self.fail(node, f"{key.name} must be positive, got {exact_duration(seconds)}")
+            raise _Bad
+        if seconds < 0:
+            self.fail(
+                node,
+                f"{key.name} cannot be negative, got {exact_duration(seconds)}; write 0 for none",
+            )
+            raise _Bad
         if key.positive and seconds == 0:
             self.fail(node, f"{key.name} must be more than zero")
             raise _Bad
-        self.check_range(key, node, seconds, format_duration(seconds), format_duration)
+        self.check_range(key, node, seconds, exact_duration(seconds), exact_duration)
         return seconds
 
     def check_range(
@@ -565,6 +654,8 @@ class _Builder:
         except _Bad:
             return Settings()
         given = {k: v.value for k, v in values.items() if v.value is not _Bad}
+        if "tempo" in given:
+            self.tempo_node = values["tempo"].node
         return Settings(**given)
 
     def reminders(self, field: tuple[Node, Node] | None) -> Reminders | None:
@@ -736,7 +827,36 @@ class _Builder:
             rest=given.get("rest", settings.rest),
             location=self.loc(node),
         )
-        return Exercise(**given)
+        exercise = Exercise(**given)
+        return exercise if self.check_counts(exercise, values) else None
+
+    def check_counts(self, exercise: Exercise, values: dict[str, _Value]) -> bool:
+        """Whether every rep count has time to be said; a hold too short for it is noted."""
+        if exercise.reps is None or exercise.to_failure:
+            return True
+        from coach.compiler.compile import count_seconds
+
+        need, word = count_seconds(exercise.reps)
+        smallest = f"{math.ceil(need * 10) / 10:g}s"
+        saying = f"saying '{word}' takes about {need:.1f} s"
+        hold = values.get("hold")
+        if hold is not None and 0 < exercise.hold < need:
+            self.note(
+                hold.node,
+                f"hold {exact_duration(exercise.hold)} is too short to say the count before "
+                f"'down' ({saying}), so counts will be dropped; use hold: {smallest} or more, "
+                "or no hold",
+            )
+        if exercise.tempo >= need:
+            return True
+        given = values.get("tempo")
+        where = given.node if given else self.tempo_node or values["reps"].node
+        self.fail(
+            where,
+            f"tempo {exact_duration(exercise.tempo)} is too fast to count {exercise.reps} reps "
+            f"({saying}); use tempo: {smallest} or more",
+        )
+        return False
 
 
 def _merge(base: dict[str, _Value], notch: dict[str, _Value]) -> dict[str, _Value]:

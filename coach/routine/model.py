@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from coach.errors import Problem
+
 
 @dataclass(frozen=True)
 class Location:
@@ -118,6 +120,12 @@ class Routine:
     phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # phrasebook overrides
     location: Location = NOWHERE
     phrase_locations: dict[str, Location] = field(default_factory=dict)  # where each override is
+    notes: tuple[Problem, ...] = ()  # warnings from loading: it works, but maybe not as meant
+
+    @property
+    def has_notch(self) -> bool:
+        """Whether any exercise has a harder variant, so that level 2 changes something."""
+        return any(ex.notch is not None for ex in self.exercises)
 
     @property
     def exercises(self) -> tuple[Exercise, ...]:

@@ -11,14 +11,17 @@ from typing import Any, Literal
 
 from coach.routine.durations import DURATION_PATTERN
 
-Kind = Literal["text", "texts", "count", "duration", "bool", "object", "list", "phrases"]
+Kind = Literal["text", "texts", "names", "count", "duration", "bool", "object", "list", "phrases"]
 
 MAX_TEXT = 300  # characters in any one text
+MAX_ITEMS = 20  # texts in any one list: each set says all its form cues, so they multiply
 MAX_DURATION = 3600.0  # seconds in any one duration value
 MAX_SESSION = 6 * 3600.0  # estimated seconds of a whole session
 MAX_BYTES = 1_000_000  # size of a routine file
 MAX_NODES = 20_000  # YAML nodes after expanding aliases
 MAX_DEPTH = 40  # nesting of YAML collections
+MIN_WORK = 1.0  # seconds of timed work in a set: shorter is no set, and floods the session
+MIN_REMINDER_EVERY = 10.0  # seconds of work between reminders: a reminder takes seconds to say
 
 
 @dataclass(frozen=True)
@@ -51,9 +54,10 @@ _EXERCISE: tuple[Key, ...] = (
         "duration",
         "Timed work per set (per side); the time cap when `to_failure`.",
         positive=True,
+        low=MIN_WORK,
     ),
     Key("to_failure", "bool", "An open-ended set: keep going until you cannot, capped at `work`."),
-    Key("sides", "texts", "Each set is done once per side, e.g. [right leg, left leg]."),
+    Key("sides", "names", "Each set is done once per side, e.g. [right leg, left leg]."),
     Key("alternate", "bool", "Reps alternate between two sides (default sides: right, left)."),
     Key("hold", "duration", "Pause at the top of each rep."),
     Key(
@@ -112,6 +116,7 @@ OBJECTS: dict[str, tuple[Key, ...]] = {
             "At most one reminder per this much work.",
             required=True,
             positive=True,
+            low=MIN_REMINDER_EVERY,
         ),
         Key("phrases", "texts", "The reminders, used in turn.", required=True),
     ),
@@ -154,9 +159,10 @@ def json_schema() -> dict[str, Any]:
         "texts": {
             "oneOf": [
                 {"$ref": "#/$defs/text"},
-                {"type": "array", "items": {"$ref": "#/$defs/text"}},
+                {"type": "array", "maxItems": MAX_ITEMS, "items": {"$ref": "#/$defs/text"}},
             ]
         },
+        "names": {"type": "array", "maxItems": MAX_ITEMS, "items": {"$ref": "#/$defs/text"}},
         "phrases": {
             "type": "object",
             "additionalProperties": {"$ref": "#/$defs/texts"},
@@ -205,6 +211,8 @@ def _key_schema(key: Key) -> dict[str, Any]:
         schema = {"$ref": "#/$defs/text"}
     elif key.kind == "texts":
         schema = {"$ref": "#/$defs/texts"}
+    elif key.kind == "names":
+        schema = {"$ref": "#/$defs/names"}
     elif key.kind == "phrases":
         schema = {"$ref": "#/$defs/phrases"}
     elif key.kind == "bool":
@@ -215,7 +223,10 @@ def _key_schema(key: Key) -> dict[str, Any]:
             schema["maximum"] = int(key.maximum)
     elif key.kind == "duration":
         number: dict[str, Any] = {"type": "number", "maximum": key.maximum}
-        number["exclusiveMinimum" if key.positive else "minimum"] = 0
+        if key.low > 0:
+            number["minimum"] = key.low
+        else:
+            number["exclusiveMinimum" if key.positive else "minimum"] = 0
         schema = {"oneOf": [number, {"type": "string", "pattern": DURATION_PATTERN}]}
     elif key.kind == "object":
         schema = {"$ref": f"#/$defs/{key.of}"}
