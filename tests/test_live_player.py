@@ -511,3 +511,16 @@ def test_chapter_lines_show_the_true_total_while_later_chapters_are_prepared() -
         ["3/3", "Three"],
         ["done"],
     ]
+
+
+def test_windows_resolved_in_the_background_are_the_timelines() -> None:
+    """Live gets its windows chapter by chapter from the resolver: the same spans and facts
+    as the whole Timeline that the renderer writes to .timeline.json."""
+    from coach.live.program import resolve_in_background
+
+    script = compile_routine(parse_routine(LUNGES, "legs.yaml"))
+    program = resolve_in_background(script, VOICE)
+    assert program.wait_complete(30) and program.error is None
+    whole = resolve(script, VOICE)
+    assert program.windows == whole.windows
+    assert len(whole.windows) == sum(isinstance(step, Window) for step in script.steps)

@@ -107,7 +107,7 @@ def render_command(
 
     from coach.pipeline import load_script
     from coach.render.render import parse_bitrate, render_timeline
-    from coach.resolve import resolve
+    from coach.resolve import chapter_titles, resolve
 
     parse_bitrate(bitrate)  # a bad value fails before any speech is synthesized
     if music is not None:
@@ -121,11 +121,7 @@ def render_command(
     script = load_script(routine, level=level, phrases=phrases)
     speaker = voice_from_options(engine, voice, rate, volume)
     if show:
-        from coach.cues.model import Chapter
-
-        chapters = script.chapters
-        if not script.steps or not isinstance(script.steps[0], Chapter):
-            chapters = [script.title or "Start", *chapters]
+        chapters = chapter_titles(script)
         with click.progressbar(length=len(chapters), label="Synthesizing", file=sys.stderr) as bar:
             timeline = resolve(script, _ReportingVoice(speaker, bar, chapters))
     else:
