@@ -44,7 +44,7 @@ def _session_document(script: CueScript, tmp: Path) -> dict[str, Any]:
 def _shown(name: str, level: int) -> dict[str, Any]:
     result = CliRunner().invoke(cli, ["show", name, "--level", str(level), "--json"])
     assert result.exit_code == 0, result.output
-    return dict(json.loads(result.output))
+    return dict(json.loads(result.stdout))
 
 
 def _window_positions(script: CueScript) -> list[tuple[int, int]]:
