@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import require_portaudio
 
 from coach.cli import cli
 
@@ -77,6 +78,7 @@ def test_no_sound_device_is_one_error_with_the_fix(tmp_path: Path) -> None:
     import subprocess
     import sys
 
+    require_portaudio()  # without the library the message is about installing it
     env = dict(os.environ, PULSE_SERVER=f"unix:{tmp_path}/no-such-server")
     probe = subprocess.run(
         [sys.executable, "-c", "import sounddevice as s; print(s.query_devices(kind='output'))"],

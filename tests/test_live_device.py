@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import require_portaudio
 
 from coach.audio import BlockMixer
 from coach.speech.base import SAMPLE_RATE
@@ -149,6 +150,8 @@ def test_cues_are_heard_on_time_through_pulseaudio(
     pytest.importorskip("pyttsx3")
     if shutil.which("espeak-ng") is None and shutil.which("espeak") is None:
         pytest.skip("espeak-ng is not installed")
+    if output == "portaudio":
+        require_portaudio()
     cues = tmp_path / "check.cues"
     cues.write_text(CUES)
     timeline = _timeline(cues)  # fills the clip cache, so the player speaks the same clips
