@@ -60,7 +60,10 @@ def _lend_packages(python: Path) -> None:
     """Let `python` import the test environment's packages after its own."""
     where = "import sysconfig; print(sysconfig.get_path('purelib'))"
     own = _run([python, "-c", where], python.parent)
-    borrowed = [path for path in site.getsitepackages() if Path(path).is_dir()]
+    folders = site.getsitepackages()
+    if site.ENABLE_USER_SITE:
+        folders.append(site.getusersitepackages())
+    borrowed = [path for path in folders if Path(path).is_dir()]
     (Path(own.strip()) / "borrowed.pth").write_text("\n".join(borrowed) + "\n", encoding="utf-8")
 
 
