@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "schema": "coach.commands.routines:schema_command",
     "phrases": "coach.commands.compile:phrases_command",
     "voices": "coach.commands.speech:voices_command",
+    "devices": "coach.commands.devices:devices_command",
     "cache": "coach.commands.speech:cache_group",
 }
 

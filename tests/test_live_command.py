@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import require_portaudio
 
 from coach.cli import cli
 
@@ -73,29 +72,127 @@ def test_bad_output_and_start_are_input_errors(runner: CliRunner, tmp_path: Path
     assert "--start-at 9:00: the session is only" in result.stderr
 
 
-def test_no_sound_device_is_one_error_with_the_fix(tmp_path: Path) -> None:
+def _no_outputs(tmp_path: Path) -> dict[str, str]:
+    """An environment where no server answers and PortAudio's library is missing."""
     import os
+
+    # A sounddevice that fails to load as it does without libportaudio2, on any machine.
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "sounddevice.py").write_text("raise OSError('PortAudio library not found')\n")
+    repo = Path(__file__).resolve().parent.parent
+    return dict(
+        os.environ,
+        PULSE_SERVER=f"unix:{tmp_path}/no-such-server",
+        PYTHONPATH=os.pathsep.join([str(broken), str(repo)]),
+    )
+
+
+def test_devices_without_any_output_says_why_for_each(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    require_portaudio()  # without the library the message is about installing it
-    env = dict(os.environ, PULSE_SERVER=f"unix:{tmp_path}/no-such-server")
-    probe = subprocess.run(
-        [sys.executable, "-c", "import sounddevice as s; print(s.query_devices(kind='output'))"],
-        env=env,
+    result = subprocess.run(
+        [sys.executable, "-m", "coach", "devices"],
+        env=_no_outputs(tmp_path),
         capture_output=True,
         text=True,
+        timeout=60,
     )
-    if probe.returncode == 0:
-        pytest.skip("this machine has a sound device of its own")
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == "Error: no audio output works here:"
+    assert lines[1].startswith("  PulseAudio (--output pulse): ")
+    assert lines[2].startswith("  PortAudio (--output portaudio): cannot load the PortAudio")
+    assert lines[3:] == ["Or use --output null for a silent run."]
+    assert result.stdout == ""
+
+
+def test_no_sound_device_is_one_error_with_the_fix(tmp_path: Path) -> None:
+    """No server answers and PortAudio's library is missing: one message naming both."""
+    import ctypes.util
+    import subprocess
+    import sys
+
+    env = _no_outputs(tmp_path)
     result = subprocess.run(
         [sys.executable, "-m", "coach", "play", str(_cues(tmp_path)), "--engine", "fake"],
         env=env,
         capture_output=True,
         text=True,
         stdin=subprocess.DEVNULL,
+        timeout=60,
     )
-    assert result.returncode == 1
-    assert result.stderr.startswith("Error: no audio output device found")
-    assert "libasound2-plugins" in result.stderr and "--output null" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0] == "Error: no audio output works here. Tried:", result.stderr
+    tried = {line.split(":")[0].strip(): line for line in lines[1:-1]}
+    assert list(tried) == (["pulse", "portaudio"] if sys.platform == "linux" else ["portaudio"])
+    if sys.platform == "linux":
+        if ctypes.util.find_library("pulse"):
+            assert "cannot connect to a PulseAudio server" in tried["pulse"]
+            assert "PULSE_SERVER" in tried["pulse"] and "pactl info" in tried["pulse"]
+        else:
+            assert "apt install libpulse0" in tried["pulse"]
+        assert "apt install libportaudio2" in tried["portaudio"]
+    assert "cannot load the PortAudio library" in tried["portaudio"]
+    assert lines[-1] == "Or use --output null for a silent run."
+    assert "Playing" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_null_output_takes_no_device(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["play", str(_cues(tmp_path)), *FAKE_NULL, "--device", "speakers"])
+    assert result.exit_code == 2
+    assert result.stderr == "--device speakers: --output null has no devices\n"
+
+
+def test_a_hostile_title_is_shown_not_obeyed(runner: CliRunner, tmp_path: Path) -> None:
+    """Control characters in titles reach the terminal as escapes, never as commands."""
+    cues = tmp_path / "evil.cues"
+    evil = CUES.replace('title "Short"', r'title "Evil\u001b]0;pwned\u0007\u001b[2J"')
+    cues.write_text(evil.replace('chapter "Done"', r'chapter "Do\u001b[2Jne"'))
+    result = runner.invoke(cli, ["play", str(cues), *FAKE_NULL])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert r"Playing 'Evil\x1b]0;pwned\x07\x1b[2J' on null" in result.stderr
+    assert r"3/3  Do\x1b[2Jne" in result.stdout
+
+
+def test_default_output_tries_each_and_names_every_failure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A device no output has is bad input (exit 2); an output that cannot play makes
+    it a runtime failure (exit 1). Either way every output tried is named with why."""
+    from coach.errors import CoachError, InputError
+    from coach.live import sinks
+
+    def unknown(output: str, names: list[str]) -> sinks.Factory:
+        def factory(rate: int, device: str | None) -> sinks.Sink:
+            raise sinks.UnknownDevice(output, str(device), "device", names)
+
+        return factory
+
+    def unavailable(rate: int, device: str | None) -> sinks.Sink:
+        raise sinks.OutputUnavailable("portaudio", "cannot load it", "install it")
+
+    monkeypatch.setattr(sinks, "default_tries", lambda: ["pulse", "portaudio"])
+    monkeypatch.setitem(sinks.OUTPUTS, "pulse", unknown("pulse", ["a", "b"]))
+    monkeypatch.setitem(sinks.OUTPUTS, "portaudio", unknown("portaudio", ["c"]))
+    with pytest.raises(InputError) as wrong:
+        sinks.open_output("default", 22050, "x")
+    assert str(wrong.value) == (
+        "--device x: no output has a device by that name. Tried:\n"
+        "  pulse: no device named 'x' (its devices: 'a', 'b')\n"
+        "  portaudio: no device named 'x' (its devices: 'c')\n"
+        "`coach devices` lists them."
+    )
+    monkeypatch.setitem(sinks.OUTPUTS, "portaudio", unavailable)
+    with pytest.raises(CoachError) as failed:
+        sinks.open_output("default", 22050, "x")
+    assert not isinstance(failed.value, InputError)
+    assert str(failed.value) == (
+        "no audio output works here. Tried:\n"
+        "  pulse: no device named 'x' (its devices: 'a', 'b')\n"
+        "  portaudio: cannot load it; install it\n"
+        "Or use --output null for a silent run."
+    )

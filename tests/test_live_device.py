@@ -1,16 +1,20 @@
-"""The real path: the real engine through PortAudio into PulseAudio, recorded off a null sink.
+"""The real path: the real engine into PulseAudio, recorded off a null sink.
 
-A private PulseAudio server gets a null sink as its default output; `coach play`
-plays a short script through `--output default`; `parec` records the sink's
-monitor while `pacat` keeps a stream of zeros going (without it the monitor skips
-silent stretches). Every spoken cue must begin within 30 ms of its Timeline time,
-aligned on the first cue, and must not be clipped.
+A private PulseAudio server runs the way it does in a root shell, over ssh without
+a login session or in a container: no XDG_RUNTIME_DIR, so its socket is found only
+through ~/.config/pulse/<machine-id>-runtime, as `pactl` finds it. It has two null
+sinks, `coachtest` (the default) and `other`. `coach play` plays a short script
+with the same environment (no XDG_RUNTIME_DIR, no PULSE_SERVER); `parec` records
+`coachtest`'s monitor while `pacat` keeps a stream of zeros going (without it the
+monitor skips silent stretches). Every spoken cue must begin within 30 ms of its
+Timeline time, aligned on the first cue, and must not be clipped.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -19,7 +23,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import require_portaudio
 
 from coach.audio import BlockMixer
 from coach.speech.base import SAMPLE_RATE
@@ -76,17 +79,25 @@ def _onsets(samples: np.ndarray) -> list[tuple[float, float]]:
     return spans
 
 
+def _spans(spans: list[tuple[float, float]]) -> str:
+    return ", ".join(f"{start:.3f}-{end:.3f}" for start, end in spans)
+
+
 @pytest.fixture
 def pulse(tmp_path: Path) -> Iterator[dict[str, str]]:
-    """A private PulseAudio server with a null sink as its default; the clients' env."""
+    """A private PulseAudio server found only through HOME; the clients' environment."""
     for tool in ("pulseaudio", "pactl", "parec", "pacat"):
         if shutil.which(tool) is None:
             pytest.skip(f"{tool} is not installed (Debian: pulseaudio, pulseaudio-utils)")
-    runtime = tmp_path / "pulse-runtime"
-    runtime.mkdir(mode=0o700)
-    socket = runtime / "native"
-    daemon_env = dict(os.environ, XDG_RUNTIME_DIR=str(runtime), HOME=str(tmp_path))
-    daemon_env.pop("PULSE_SERVER", None)
+    home = tmp_path / "home"
+    home.mkdir()
+    # What a root shell or an ssh session without a login session has: HOME, nothing more.
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("XDG_RUNTIME_DIR", "PULSE_SERVER", "PULSE_RUNTIME_PATH", "PULSE_SINK")
+    }
+    env["HOME"] = str(home)
     log = (tmp_path / "pulse.log").open("w")
     daemon = subprocess.Popen(
         [
@@ -95,28 +106,26 @@ def pulse(tmp_path: Path) -> Iterator[dict[str, str]]:
             "--exit-idle-time=-1",
             "--disable-shm",
             "-n",
-            f"--load=module-native-protocol-unix auth-anonymous=1 socket={socket}",
+            "--load=module-native-protocol-unix auth-anonymous=1",
+            "--load=module-null-sink sink_name=other",
+            "--load=module-null-sink sink_name=coachtest",
         ],
-        env=daemon_env,
+        env=env,
         stdout=log,
         stderr=log,
         stdin=subprocess.DEVNULL,
     )
-    client = dict(os.environ, PULSE_SERVER=f"unix:{socket}")
     try:
         deadline = time.monotonic() + 10
-        while subprocess.run(["pactl", "info"], env=client, capture_output=True).returncode:
+        while subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode:
             if daemon.poll() is not None or time.monotonic() > deadline:
                 log.flush()
                 pytest.skip("PulseAudio cannot start here: " + (tmp_path / "pulse.log").read_text())
             time.sleep(0.1)
-        for command in (
-            ["pactl", "load-module", "module-null-sink", "sink_name=coachtest"],
-            ["pactl", "set-default-sink", "coachtest"],
-        ):
-            subprocess.run(command, env=client, check=True, capture_output=True)
-        yield client
+        subprocess.run(["pactl", "set-default-sink", "coachtest"], env=env, check=True)
+        yield env
     finally:
+        runtime = [link.resolve() for link in (home / ".config" / "pulse").glob("*-runtime")]
         daemon.terminate()
         try:
             daemon.wait(timeout=5)
@@ -124,6 +133,8 @@ def pulse(tmp_path: Path) -> Iterator[dict[str, str]]:
             daemon.kill()
             daemon.wait()
         log.close()
+        for folder in runtime:  # the daemon's socket folder, outside tmp_path
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _wait_for_recording(path: Path) -> None:
@@ -142,16 +153,40 @@ def _timeline(cues: Path):  # type: ignore[no-untyped-def]
     return resolve(read_cues(cues), open_voice("pyttsx3"))
 
 
-@pytest.mark.parametrize("output", ["default", "portaudio"])
+def _portaudio_reaches_pulse() -> None:
+    """Skip unless PortAudio loads and ALSA has the pulse plugin."""
+    try:
+        import sounddevice
+    except OSError as error:
+        pytest.skip(f"PortAudio cannot load ({error}; Debian: libportaudio2)")
+    names = [device["name"] for device in sounddevice.query_devices()]
+    if "pulse" not in names:
+        pytest.skip("ALSA has no pulse plugin (Debian: libasound2-plugins)")
+
+
+@pytest.mark.parametrize(
+    ("options", "heard_on"),
+    [
+        ([], "pulse (sink coachtest on "),
+        (["--output", "pulse"], "pulse (sink coachtest on "),
+        (["--device", "coachtest"], "pulse (sink coachtest on "),
+        (["--output", "portaudio"], "portaudio ("),
+    ],
+    ids=["default", "pulse", "device", "portaudio"],
+)
 def test_cues_are_heard_on_time_through_pulseaudio(
-    pulse: dict[str, str], tmp_path: Path, output: str
+    pulse: dict[str, str], tmp_path: Path, options: list[str], heard_on: str
 ) -> None:
-    """`default` finds the server and writes to it directly; `portaudio` goes through ALSA."""
+    """The default output finds the server with no XDG_RUNTIME_DIR and writes to it
+    directly; `--device` picks a sink that is not the default; `portaudio` goes
+    through ALSA's pulse plugin."""
     pytest.importorskip("pyttsx3")
     if shutil.which("espeak-ng") is None and shutil.which("espeak") is None:
         pytest.skip("espeak-ng is not installed")
-    if output == "portaudio":
-        require_portaudio()
+    if "portaudio" in options:
+        _portaudio_reaches_pulse()
+    if "--device" in options:  # the sound must reach coachtest although it is not the default
+        subprocess.run(["pactl", "set-default-sink", "other"], env=pulse, check=True)
     cues = tmp_path / "check.cues"
     cues.write_text(CUES)
     timeline = _timeline(cues)  # fills the clip cache, so the player speaks the same clips
@@ -172,7 +207,7 @@ def test_cues_are_heard_on_time_through_pulseaudio(
         try:
             _wait_for_recording(recording)
             played = subprocess.run(
-                [sys.executable, "-m", "coach", "play", str(cues), "--output", output],
+                [sys.executable, "-m", "coach", "play", str(cues), *options],
                 env=pulse,
                 capture_output=True,
                 text=True,
@@ -184,13 +219,77 @@ def test_cues_are_heard_on_time_through_pulseaudio(
             parec.terminate()
             zeros.terminate()
     assert played.returncode == 0, played.stderr
-    assert ("on pulse" in played.stderr) == (output == "default"), played.stderr
+    assert f"on {heard_on}" in played.stderr, played.stderr
     heard = _onsets(np.fromfile(recording, dtype="<i2"))
-    assert len(heard) == len(expected), (heard, expected)
+    spans = f"heard {_spans(heard)}, expected {_spans(expected)}; coach said: {played.stderr}"
+    assert len(heard) == len(expected), spans
     shift = heard[0][0] - expected[0][0]
     errors = [round((h[0] - shift - e[0]) * 1000, 1) for h, e in zip(heard, expected, strict=True)]
     print(f"onset error per cue (ms, first cue aligned): {errors}")
     for (start, end), (want_start, want_end) in zip(heard, expected, strict=True):
-        assert abs(start - shift - want_start) <= TOLERANCE, (heard, expected)
+        assert abs(start - shift - want_start) <= TOLERANCE, spans
         # Not clipped: each cue lasts as long as it should.
-        assert abs((end - start) - (want_end - want_start)) <= TOLERANCE, (heard, expected)
+        assert abs((end - start) - (want_end - want_start)) <= TOLERANCE, spans
+
+
+WRONG_DEVICE = ("--output", "pulse", "--device", "speakers")
+
+
+def test_devices_lists_the_sinks_and_a_wrong_device_lists_the_names(
+    pulse: dict[str, str], tmp_path: Path
+) -> None:
+    listed = subprocess.run(
+        [sys.executable, "-m", "coach", "devices"],
+        env=pulse,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert lines[0].startswith("PulseAudio sinks (--output pulse), server ")
+    assert lines[1:3] == ["  other      Null Output", "  coachtest  Null Output  (default)"]
+    cues = tmp_path / "check.cues"
+    cues.write_text(CUES)
+    played = subprocess.run(
+        [sys.executable, "-m", "coach", "play", str(cues), "--engine", "fake", *WRONG_DEVICE],
+        env=pulse,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
+    )
+    assert played.returncode == 2
+    assert played.stderr == (
+        "--device speakers: no sink named 'speakers' (its sinks: 'other', 'coachtest'); "
+        "`coach devices` lists them\n"
+    )
+
+
+def test_a_stall_is_reported_as_the_output_running_dry(
+    pulse: dict[str, str], tmp_path: Path
+) -> None:
+    """coach frozen for a second (SIGSTOP, as a starved machine would) while PulseAudio
+    plays: the cues after it are late, and coach says so at the end."""
+    cues = tmp_path / "stall.cues"
+    cues.write_text(
+        'coach-cues 1\ntitle "Stall"\nroutine "stall"\nlevel 1\n\nchapter "A"\n'
+        'say name "One two three." gap=3.0\nsay name "Four." gap=0.2\n'
+    )
+    with subprocess.Popen(
+        [sys.executable, "-m", "coach", "play", str(cues), "--engine", "fake"],
+        env=pulse,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as child:
+        assert child.stdout is not None
+        assert "1/1  A" in child.stdout.readline()  # playing
+        time.sleep(0.5)
+        child.send_signal(signal.SIGSTOP)
+        time.sleep(1.0)
+        child.send_signal(signal.SIGCONT)
+        _out, errors = child.communicate(timeout=30)
+    assert child.returncode == 0, errors
+    assert "note: the audio output ran dry 1 time(s)" in errors, errors

@@ -368,3 +368,106 @@ def test_music_plays_under_the_voice_and_ducks_while_it_speaks(tmp_path: Path) -
     ducked = np.sqrt(np.mean(bed_only[2 * RATE + 4000 : 2 * RATE + 8000] ** 2))
     assert clear > 500  # the bed is there between cues (past the end of its one-second loop too)
     assert ducked < clear / 3
+
+
+def test_screen_shows_the_true_chapter_total_and_spaced_labels_while_preparing() -> None:
+    """Only the first of three chapters is resolved: the screen still says 1/3, and every
+    label stands apart from its value (it once read `Prepare left0:04`)."""
+    script = CueScript(
+        title="Legs",
+        steps=[
+            Chapter("Warm-up"),
+            Window(5.0, "prepare", "get ready"),
+            Chapter("Squats"),
+            Say("Squats"),
+            Chapter("Cool-down"),
+            Say("Stretch"),
+        ],
+    )
+    program = Program(title="Legs", steps=script.steps)
+    program.add(ChapterSpan("Warm-up", 0, 5 * RATE), [], [], [])
+    player = Player(program, preroll=0)
+    drive = Drive(player, 256)
+    drive.run(1.0)
+    state = status(player, drive.now)
+    assert (state.chapter_number, state.chapters, state.next) == (1, 3, "Squats")
+    rows = lines(state, 80)
+    assert " Chapter       1/3  Warm-up" in rows
+    assert " Prepare left  0:04" in rows
+    assert " Next          Squats" in rows
+    assert " Session       0:01 of 0:05+, 0:04+ left" in rows
+
+
+def test_screen_shows_control_characters_as_escapes() -> None:
+    evil = "Evil\x1b]0;pwned\x07\x1b[2J"
+    timeline = Timeline(
+        length=2 * RATE,
+        cues=[_cue(0, f"Say {evil}", 0)],
+        chapters=[ChapterSpan(evil, 0, 2 * RATE)],
+        title=evil,
+    )
+    player = Player(Program.from_timeline(timeline), preroll=0)
+    drive = Drive(player, 256)
+    drive.run(0.5)
+    text = "\n".join(lines(status(player, drive.now), 100))
+    assert not any(ord(char) < 32 and char != "\n" for char in text)
+    assert r" coach: Evil\x1b]0;pwned\x07\x1b[2J" in text
+    assert r"1/1  Evil\x1b]0;pwned\x07\x1b[2J" in text
+    assert r'"Say Evil\x1b]0;pwned\x07\x1b[2J"' in text
+
+
+def test_the_null_output_carries_on_after_a_stop_instead_of_rushing() -> None:
+    """A process stopped for 10 s (Ctrl-Z) and continued: the null output goes on at its
+    pace from there, as a device would, instead of pulling 10 s of sound at once."""
+    jump = [0.0]
+    pulled: list[float] = []
+    sink = NullSink(RATE, clock=lambda: time.monotonic() + jump[0])
+
+    def pull(frames: int, heard_at: float) -> np.ndarray:
+        pulled.append(time.monotonic())
+        if len(pulled) == 5:
+            jump[0] = 10.0
+        return np.zeros(frames, dtype=np.int16)
+
+    sink.start(pull)
+    time.sleep(0.5)
+    sink.stop()
+    block = 512 / RATE
+    assert len(pulled) <= 0.5 / block + 5  # about 22 blocks in 0.5 s, not 450
+
+
+def test_chapter_lines_show_the_true_total_while_later_chapters_are_prepared() -> None:
+    """The lines without a terminal said `1/1 Intro`, then `2/2`, while the speech of
+    later chapters was still being made: the total comes from the script."""
+    import io
+
+    from coach.live.program import resolve_in_background
+    from coach.live.session import play
+
+    class Slow(MemoryVoice):
+        def clip(self, text: str):  # type: ignore[no-untyped-def]
+            if text != "Intro.":
+                time.sleep(0.3)  # later chapters come well after the first is heard
+            return super().clip(text)
+
+    script = CueScript(
+        title="T",
+        steps=[
+            Chapter("Intro"),
+            Say("Intro."),
+            Chapter("Two"),
+            Say("B."),
+            Chapter("Three"),
+            Say("C."),
+        ],
+    )
+    program = resolve_in_background(script, Slow(FakeEngine()))
+    out = io.StringIO()
+    assert play(Player(program, preroll=0), NullSink(RATE), False, out) == 0
+    said = [line.split()[1:] for line in out.getvalue().splitlines() if "waiting" not in line]
+    assert said == [
+        ["1/3", "Intro"],
+        ["2/3", "Two"],
+        ["3/3", "Three"],
+        ["done"],
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pty
+import shutil
 import signal
 import subprocess
 import sys
@@ -96,7 +97,10 @@ def test_a_signal_stops_at_once_with_its_exit_code(
         assert "Traceback" not in errors
 
 
-@pytest.mark.parametrize(("number", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+@pytest.mark.parametrize(
+    ("number", "code"),
+    [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGQUIT, 131), (signal.SIGHUP, 129)],
+)
 def test_on_a_terminal_the_screen_shows_and_the_terminal_is_restored(
     tmp_path: Path, number: signal.Signals, code: int
 ) -> None:
@@ -122,12 +126,35 @@ def test_on_a_terminal_the_screen_shows_and_the_terminal_is_restored(
         after = termios.tcgetattr(slave)
         assert after == before
         rest = _read_until(master, b"\x1b[?1049l", 5)
-        assert rest.endswith(b"\x1b[?1049l") or b"\x1b[?25h" in rest
+        assert rest.endswith(b"\x1b[?25h\x1b[?1049l"), rest  # cursor shown, screen left
     finally:
         if child.poll() is None:
             child.kill()
         os.close(master)
         os.close(slave)
+
+
+def test_a_real_hang_up_ends_quietly_with_129(tmp_path: Path) -> None:
+    """The terminal goes away (its master side closed): SIGHUP, nothing to restore on,
+    exit 129 and no traceback."""
+    errors = tmp_path / "stderr.txt"
+    pid, master = pty.fork()
+    if pid == 0:  # the child: the session on its own controlling terminal
+        os.dup2(os.open(errors, os.O_WRONLY | os.O_CREAT), 2)
+        os.execve(sys.executable, [sys.executable, str(_script(tmp_path)), "30"], _env())
+    try:
+        assert b"[q] quit" in _read_until(master, b"[q] quit", 15)
+    finally:
+        os.close(master)  # the hang-up
+    deadline = time.monotonic() + 10
+    while (done := os.waitpid(pid, os.WNOHANG))[0] == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if done[0] == 0:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        pytest.fail("the session did not end after the hang-up")
+    assert os.waitstatus_to_exitcode(done[1]) == 129
+    assert "Traceback" not in errors.read_text()
 
 
 def test_on_a_terminal_q_quits_cleanly(tmp_path: Path) -> None:
@@ -168,3 +195,37 @@ def _read_until(fd: int, marker: bytes, timeout: float) -> bytes:
             except OSError:
                 break
     return seen
+
+
+def test_ctrl_z_gives_the_terminal_back_and_fg_takes_it_again(tmp_path: Path) -> None:
+    """In an interactive bash (job control): Ctrl-Z leaves the alternate screen and shows
+    the cursor before the stop; after `fg` the screen is drawn again and `q` quits at once,
+    without Enter (single-key mode is back)."""
+    bash = shutil.which("bash")
+    if bash is None:
+        pytest.skip("bash is not installed")
+    script = _script(tmp_path)
+    env = _env() | {"PS1": "ready> ", "COLUMNS": "100", "LINES": "30", "TERM": "xterm"}
+    pid, master = pty.fork()
+    if pid == 0:  # the child: an interactive shell on the pseudo-terminal
+        os.execve(bash, [bash, "--norc", "--noprofile", "-i"], env)
+    try:
+        _read_until(master, b"ready> ", 10)
+        os.write(master, f"{sys.executable} {script} 30\n".encode())
+        assert b"[q] quit" in _read_until(master, b"[q] quit", 15)
+        os.write(master, b"\x1a")  # Ctrl-Z
+        stopped = _read_until(master, b"ready> ", 10)
+        assert b"Stopped" in stopped, stopped
+        assert stopped.index(b"\x1b[?1049l") < stopped.index(b"Stopped"), stopped
+        assert b"\x1b[?25h" in stopped.split(b"Stopped")[0], stopped
+        os.write(master, b"fg\n")
+        again = _read_until(master, b"[q] quit", 10)
+        assert b"\x1b[?1049h" in again and b"Test session" in again, again
+        os.write(master, b"q")  # no Enter
+        assert b"ready> " in _read_until(master, b"ready> ", 5), "q was not read at once"
+        os.write(master, b"echo EXIT=$?\n")
+        assert b"EXIT=0" in _read_until(master, b"EXIT=0", 5)
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(master)

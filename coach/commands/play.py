@@ -32,8 +32,15 @@ from coach.commands.speech_options import speech_options
     default="default",
     show_default=True,
     metavar="NAME",
-    help="Where the sound goes: default (PulseAudio/PipeWire if running, else the system's "
-    "output through PortAudio), pulse, portaudio, or null (no device, same timing).",
+    help="Where the sound goes: default (PulseAudio/PipeWire if it answers, else PortAudio), "
+    "pulse, portaudio, or null (no device, same timing).",
+)
+@click.option(
+    "--device",
+    default=None,
+    metavar="NAME",
+    help="A PulseAudio sink or a PortAudio device (name or number) to play on instead of "
+    "the default one; `coach devices` lists them.",
 )
 @click.option("--events", default=None, hidden=True, help="Write the event log here (JSON lines).")
 def play_command(
@@ -48,6 +55,7 @@ def play_command(
     start_at: str | None,
     music: str | None,
     output: str,
+    device: str | None,
     events: str | None,
 ) -> None:
     """Play ROUTINE (a built-in name or a .yaml file) or a .cues file live.
@@ -63,10 +71,13 @@ def play_command(
     from coach.live.sinks import open_output
     from coach.pipeline import load_script
     from coach.speech.base import SAMPLE_RATE
+    from coach.terminal import printable
 
     script = load_script(source, level=level, phrases=phrases)
     speaker = voice_from_options(engine, voice, rate, volume)
-    sink = open_output(output, SAMPLE_RATE)  # before any speech: a missing device fails fast
+    sink = open_output(
+        output, SAMPLE_RATE, device
+    )  # before any speech: a missing device fails fast
     bed = None
     if music:
         from coach.live.music import LiveMusic
@@ -79,8 +90,8 @@ def play_command(
             raise program.error
     start = start_position(program, start_at, chapter_titles(script))
     shown = len(program.timeline.warnings)
-    report_fit(program.timeline.warnings, strict)
-    click.echo(f"Playing {script.title!r} on {sink.describe()}", err=True)
+    report_fit([printable(w) for w in program.timeline.warnings], strict)
+    click.echo(printable(f"Playing {script.title!r} on {sink.describe()}"), err=True)
     player = Player(program, start=start, music=bed)
     try:
         code = play(player, sink, is_interactive())
@@ -89,7 +100,7 @@ def play_command(
             bed.close()
         if events:
             write_events(events, player)
-    report_fit(program.timeline.warnings[shown:], False)
+    report_fit([printable(w) for w in program.timeline.warnings[shown:]], False)
     if code:
         sys.exit(code)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import termios
@@ -61,6 +62,21 @@ class Keys:
         tty.setcbreak(self.fd, termios.TCSANOW)
         return self
 
+    def suspend(self) -> None:
+        """Give the terminal back as it was (before a stop), keeping what to restore."""
+        if self._saved is not None:
+            with contextlib.suppress(termios.error):  # the terminal has gone
+                termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
+
+    def resume(self) -> None:
+        """Single keys again (after a continue: the shell may have reset the terminal).
+
+        A hang-up sends SIGCONT too, after the terminal has gone: then nothing is done.
+        """
+        if self._saved is not None:
+            with contextlib.suppress(termios.error):
+                tty.setcbreak(self.fd, termios.TCSANOW)
+
     def __exit__(
         self,
         kind: type[BaseException] | None,
@@ -70,9 +86,11 @@ class Keys:
         self.restore()
 
     def restore(self) -> None:
-        if self._saved is not None:
-            termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
-            self._saved = None
+        saved, self._saved = self._saved, None
+        if saved is not None:
+            # A terminal that has gone (a hang-up) has nothing left to restore.
+            with contextlib.suppress(termios.error):
+                termios.tcsetattr(self.fd, termios.TCSADRAIN, saved)
 
     def read(self, timeout: float) -> list[str]:
         """The actions typed within `timeout` seconds (possibly none)."""

@@ -47,12 +47,16 @@ class Program:
         self.complete = False
         self.error: BaseException | None = None
         self._groups = _chapter_groups(steps)
+        self._titles = _group_titles(steps, title)
 
     @classmethod
     def from_timeline(cls, timeline: Timeline, script: CueScript | None = None) -> Program:
         """A program that is ready as a whole (a Timeline resolved up front)."""
         program = cls(timeline.title, timeline.routine, timeline.sample_rate)
         program._groups = _chapter_groups(script.steps if script else ())
+        program._titles = (
+            chapter_titles(script) if script else [span.title for span in timeline.chapters]
+        )
         for index, span in enumerate(timeline.chapters):
             cues = [cue for cue in timeline.cues if cue.chapter == index]
             tones = [t for t in timeline.tones if span.start <= t.start < span.end]
@@ -63,6 +67,16 @@ class Program:
         with program._condition:
             program.timeline.warnings = list(timeline.warnings)
         return program
+
+    @property
+    def chapter_titles(self) -> list[str]:
+        """Every chapter's title, known from the script before the chapter is resolved."""
+        return self._titles
+
+    @property
+    def chapter_count(self) -> int:
+        """How many chapters the session has, resolved or not."""
+        return max(len(self._titles), len(self.timeline.chapters))
 
     @property
     def ready_until(self) -> int:
@@ -161,9 +175,13 @@ def resolve_in_background(script: CueScript, voice: Any) -> Program:
 
 def chapter_titles(script: CueScript) -> list[str]:
     """The chapters the resolver makes: steps before the first mark get the script's title."""
-    titles = script.chapters
-    if script.steps and not isinstance(script.steps[0], Chapter):
-        titles = [script.title or "Start", *titles]
+    return _group_titles(script.steps, script.title)
+
+
+def _group_titles(steps: Sequence[Step], title: str) -> list[str]:
+    titles = [step.title for step in steps if isinstance(step, Chapter)]
+    if steps and not isinstance(steps[0], Chapter):
+        titles = [title or "Start", *titles]
     return titles
 
 

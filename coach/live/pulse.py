@@ -2,7 +2,8 @@
 
 No pip package and no ALSA plugin needed: libpulse-simple ships with every
 PulseAudio or PipeWire desktop (Debian: libpulse0). Writes block at the server's
-pace, and the server reports exactly how much is still to be heard.
+pace, and the server reports exactly how much is still to be heard. The server is
+whichever one libpulse finds by its own rules (see coach.live.pulse_server).
 """
 
 from __future__ import annotations
@@ -12,11 +13,18 @@ import ctypes.util
 import os
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 from coach.errors import CoachError
-from coach.live.sinks import BLOCK_FRAMES, OUTPUT_LATENCY, Pull, Sink
+from coach.live.pulse_server import query_server
+from coach.live.sinks import (
+    BLOCK_FRAMES,
+    OUTPUT_LATENCY,
+    OutputUnavailable,
+    Pull,
+    Sink,
+    UnknownDevice,
+)
 
 PA_SAMPLE_S16LE = 3
 PA_STREAM_PLAYBACK = 1
@@ -37,36 +45,15 @@ class _BufferAttr(ctypes.Structure):
     ]
 
 
-def server_socket() -> Path | None:
-    """The PulseAudio server's socket if one is there (no connection, no autospawn)."""
-    named = os.environ.get("PULSE_SERVER", "")
-    candidates = []
-    if named:
-        for entry in named.split():
-            if entry.startswith("unix:"):
-                candidates.append(Path(entry[5:]))
-            elif entry.startswith("/"):
-                candidates.append(Path(entry))
-    else:
-        runtime = os.environ.get("PULSE_RUNTIME_PATH") or (
-            os.path.join(os.environ["XDG_RUNTIME_DIR"], "pulse")
-            if os.environ.get("XDG_RUNTIME_DIR")
-            else ""
-        )
-        if runtime:
-            candidates.append(Path(runtime) / "native")
-        candidates.append(Path("/run/pulse/native"))  # a system-wide server
-    return next((path for path in candidates if path.is_socket()), None)
-
-
 def _library() -> Any:
     name = ctypes.util.find_library("pulse-simple") or "libpulse-simple.so.0"
     try:
         lib = ctypes.CDLL(name)
     except OSError:
-        raise CoachError(
-            "cannot load libpulse-simple (Debian/Ubuntu: apt install libpulse0); "
-            "use --output portaudio or --output null"
+        raise OutputUnavailable(
+            "pulse",
+            "cannot load libpulse-simple",
+            "install it (Debian/Ubuntu: apt install libpulse0)",
         ) from None
     error = ctypes.POINTER(ctypes.c_int)
     lib.pa_simple_new.restype = ctypes.c_void_p
@@ -92,29 +79,35 @@ def _library() -> Any:
 
 
 class PulseSink(Sink):
-    """A PulseAudio playback stream on the server's default sink."""
+    """A PulseAudio playback stream on `device` (a sink name) or the server's default sink."""
 
     name = "pulse"
 
     def __init__(
-        self, sample_rate: int, block_frames: int = BLOCK_FRAMES, latency: float = OUTPUT_LATENCY
+        self,
+        sample_rate: int,
+        block_frames: int = BLOCK_FRAMES,
+        latency: float = OUTPUT_LATENCY,
+        device: str | None = None,
     ) -> None:
         super().__init__(sample_rate, block_frames)
-        if server_socket() is None:
-            raise CoachError(
-                "no PulseAudio server is running (no socket found); "
-                "use --output portaudio or --output null"
-            )
+        server = query_server()
+        if device is not None and device not in {sink.name for sink in server.sinks}:
+            raise UnknownDevice("pulse", device, "sink", [sink.name for sink in server.sinks])
+        # With no device libpulse plays on PULSE_SINK if set, else on the server's default.
+        self.sink = device or os.environ.get("PULSE_SINK") or server.default_sink
+        self.server = server.address
         self._lib = _library()
         spec = _SampleSpec(PA_SAMPLE_S16LE, sample_rate, 1)
         target = round(latency * sample_rate) * 2
         attr = _BufferAttr(DEFAULT, target, DEFAULT, DEFAULT, DEFAULT)
         error = ctypes.c_int(0)
+        # No server name: libpulse finds the same server query_server() just reached.
         self._stream = self._lib.pa_simple_new(
             None,
             b"coach",
             PA_STREAM_PLAYBACK,
-            None,
+            device.encode() if device is not None else None,
             b"workout",
             ctypes.byref(spec),
             None,
@@ -122,8 +115,12 @@ class PulseSink(Sink):
             ctypes.byref(error),
         )
         if not self._stream:
-            raise CoachError(f"cannot play through PulseAudio: {self._message(error)}")
-        self.latency = latency
+            raise OutputUnavailable(
+                "pulse",
+                f"the server would not open a stream ({self._message(error)})",
+                "check `pactl info` and the server's log",
+            )
+        self.latency = self.target_latency = latency
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -132,7 +129,7 @@ class PulseSink(Sink):
         return text.decode("utf-8", "replace")
 
     def describe(self) -> str:
-        return "pulse (PulseAudio default sink)"
+        return f"pulse (sink {self.sink} on {self.server})"
 
     def start(self, pull: Pull) -> None:
         self._thread = threading.Thread(target=self._run, args=(pull,), name="coach-pulse")
@@ -142,12 +139,21 @@ class PulseSink(Sink):
     def _run(self, pull: Pull) -> None:
         lib, stream = self._lib, self._stream
         error = ctypes.c_int(0)
+        primed = dry = False
+        block_seconds = self.block_frames / self.sample_rate
         try:
             while not self._stopped.is_set():
                 # Everything written so far is heard before this block: the server says how long.
                 ahead = lib.pa_simple_get_latency(stream, ctypes.byref(error)) / 1e6
                 if ahead:
                     self.latency = ahead
+                # Once the buffer has filled, less than a block still to play means this
+                # thread came too late (a busy machine): the sound after it is late.
+                primed = primed or ahead >= self.target_latency / 2
+                running_dry = primed and ahead < block_seconds
+                if running_dry and not dry and self.counts_underruns():
+                    self.underruns += 1
+                dry = running_dry
                 block = pull(self.block_frames, time.monotonic() + ahead)
                 if lib.pa_simple_write(
                     stream, block.ctypes.data, block.nbytes, ctypes.byref(error)

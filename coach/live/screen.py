@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import bisect
+import contextlib
+import os
 import re
 import shutil
 from dataclasses import dataclass
 from typing import TextIO
 
 from coach.live.player import Player
+from coach.terminal import printable
 
 _WORDS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -85,8 +88,8 @@ def status(player: Player, now: float | None = None) -> Status:
         following = f"{upcoming.kind}: {upcoming.label}" if upcoming.label else upcoming.kind
         upcoming_seconds = (upcoming.end - upcoming.start) / rate
         following += f" ({clock(upcoming_seconds)})"
-    elif index + 1 < len(timeline.chapters):
-        following = timeline.chapters[index + 1].title
+    elif index + 1 < len(program.chapter_titles):
+        following = program.chapter_titles[index + 1]
     elif not program.complete:
         following = "(preparing)"
     else:
@@ -95,7 +98,7 @@ def status(player: Player, now: float | None = None) -> Status:
         title=timeline.title,
         chapter=chapter,
         chapter_number=index + 1,
-        chapters=len(timeline.chapters),
+        chapters=program.chapter_count,
         doing=doing,
         part=window.kind if window is not None else "",
         set=set_text,
@@ -123,13 +126,20 @@ def _count(text: str) -> int | None:
     return NUMBER_WORDS.get(word)
 
 
+LABEL_WIDTH = 12  # the longest label, "Prepare left"; values start two spaces after it
+
+
+def _row(label: str, value: str) -> str:
+    return f" {label:<{LABEL_WIDTH}}  {value}"
+
+
 def lines(state: Status, width: int) -> list[str]:
-    """The screen as lines of at most `width` characters."""
+    """The screen as lines of at most `width` characters, every text made printable."""
     play = "|| paused" if state.paused else "> playing"
-    head = f" coach: {state.title}"
+    head = f" coach: {printable(state.title)}"
     right = f"{play}   volume {state.volume:.0%} "
     rule = "-" * width
-    session = clock(state.session_left) + ("" if state.complete else "+")
+    more = "" if state.complete else "+"
     detail = "   ".join(
         part
         for part in (
@@ -139,22 +149,29 @@ def lines(state: Status, width: int) -> list[str]:
         )
         if part
     )
+    left = clock(state.set_left) if state.set_left is not None else "-"
+    total = clock(state.elapsed + state.session_left)
     rows = [
         head + " " * max(1, width - len(head) - len(right)) + right,
         rule,
-        f" Chapter   {state.chapter_number}/{state.chapters}  {state.chapter}",
-        f" Now       {state.doing or '-'}",
-        f"           {detail}" if detail else "",
-        f" {(state.part or 'set').capitalize() + ' left':<10}"
-        + (clock(state.set_left) if state.set_left is not None else "-"),
-        f" Session   {clock(state.elapsed)} of {clock(state.elapsed + state.session_left)}"
-        f"{'' if state.complete else '+'}, {session} left",
-        f" Next      {state.next}",
-        f' Heard     "{state.heard}"' if state.heard else " Heard     -",
+        _row("Chapter", f"{state.chapter_number}/{state.chapters}  {state.chapter}"),
+        _row("Now", state.doing or "-"),
+        _row("", detail) if detail else "",
+        _row(f"{(state.part or 'set').capitalize()} left", left),
+        _row(
+            "Session",
+            f"{clock(state.elapsed)} of {total}{more}, {clock(state.session_left)}{more} left",
+        ),
+        _row("Next", state.next),
+        _row("Heard", f'"{state.heard}"' if state.heard else "-"),
         rule,
         " " + KEY_HELP,
     ]
-    return [row[:width] for row in rows]
+    return [printable(row)[:width] for row in rows]
+
+
+ENTER = "\x1b[?1049h\x1b[?25l\x1b[2J"  # the alternate screen, cursor hidden, cleared
+LEAVE = "\x1b[?25h\x1b[?1049l"  # the cursor shown, back to the normal screen
 
 
 class Screen:
@@ -165,8 +182,7 @@ class Screen:
         self._active = False
 
     def __enter__(self) -> Screen:
-        self.out.write("\x1b[?1049h\x1b[?25l\x1b[2J")
-        self.out.flush()
+        self._write(ENTER)
         self._active = True
         return self
 
@@ -176,8 +192,35 @@ class Screen:
     def restore(self) -> None:
         if self._active:
             self._active = False
-            self.out.write("\x1b[?25h\x1b[?1049l")
+            self._write(LEAVE)
+
+    def suspend(self) -> None:
+        """Show the normal screen and the cursor (before a stop), staying active."""
+        if self._active:
+            self._write(LEAVE)
+
+    def resume(self) -> None:
+        """Back to the alternate screen (after a continue); the next draw fills it."""
+        if self._active:
+            self._write(ENTER)
+
+    def _write(self, text: str) -> None:
+        # Also called from signal handlers, possibly in the middle of a draw: flush
+        # what is buffered if that is allowed now, then write straight to the descriptor.
+        try:
+            fd = self.out.fileno()
+        except (AttributeError, OSError, ValueError):  # a stream without a descriptor
+            self.out.write(text)
             self.out.flush()
+            return
+        try:
+            self.out.flush()
+        except RuntimeError:
+            pass  # re-entered the stream's own write: the escapes go out first, unbuffered
+        except OSError:
+            return  # the terminal has gone (a hang-up): nothing left to restore
+        with contextlib.suppress(OSError):
+            os.write(fd, text.encode())
 
     def draw(self, state: Status) -> None:
         width = max(40, shutil.get_terminal_size((80, 24)).columns)

@@ -7,8 +7,9 @@ import re
 import signal
 import sys
 import time
-from collections.abc import Sequence
-from contextlib import ExitStack
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from types import FrameType
 from typing import TYPE_CHECKING, TextIO
 
 from coach.errors import CoachError, InputError
@@ -17,6 +18,7 @@ from coach.live.program import Program
 from coach.live.screen import Screen, clock, status
 from coach.live.sinks import Sink
 from coach.signals import Stopped, exit_code, stop_on_signals
+from coach.terminal import printable
 
 if TYPE_CHECKING:
     from coach.live.keys import Keys
@@ -96,6 +98,7 @@ def play(
 
                 keys = stack.enter_context(Keys(sys.stdin.fileno()))
                 screen = stack.enter_context(Screen(out))
+                stack.enter_context(_job_control(keys, screen, sink))
             # Registered last, so it runs first on the way out: the sound stops at once.
             stack.callback(sink.stop)
             sink.start(player.pull)
@@ -112,6 +115,43 @@ def play(
     if player.program.error is not None:
         raise CoachError(f"speech stopped early: {player.program.error}")
     return 0
+
+
+@contextmanager
+def _job_control(keys: Keys, screen: Screen, sink: Sink) -> Iterator[None]:
+    """Ctrl-Z gives the terminal back before the stop; `fg` takes it again.
+
+    The shell resets the terminal while the job is stopped, so on SIGCONT the keys
+    go back to single-key mode and the screen is entered and drawn again.
+    """
+    if not hasattr(signal, "SIGTSTP"):  # Windows has no job control
+        yield
+        return
+
+    def on_stop(number: int, frame: FrameType | None) -> None:
+        sink.suspend()  # the device runs dry while stopped: not a busy machine
+        screen.suspend()
+        keys.suspend()
+        signal.signal(signal.SIGTSTP, signal.SIG_DFL)
+        try:
+            os.kill(os.getpid(), signal.SIGTSTP)  # stops here until SIGCONT
+        finally:
+            signal.signal(signal.SIGTSTP, on_stop)
+
+    def on_continue(number: int, frame: FrameType | None) -> None:
+        keys.resume()
+        screen.resume()
+        sink.resume()
+
+    previous = {
+        signal.SIGTSTP: signal.signal(signal.SIGTSTP, on_stop),
+        signal.SIGCONT: signal.signal(signal.SIGCONT, on_continue),
+    }
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _loop(
@@ -158,9 +198,9 @@ def _report(kind: str, position: int, text: str, player: Player, out: TextIO) ->
     at = clock(position / timeline.sample_rate)
     if kind == "chapter":
         number = timeline.chapter_at(position) + 1
-        out.write(f"{at}  {number}/{len(timeline.chapters)}  {text}\n")
+        out.write(f"{at}  {number}/{player.program.chapter_count}  {printable(text)}\n")
     elif kind == "wait":
-        out.write(f"{at}  waiting: {text}\n")
+        out.write(f"{at}  waiting: {printable(text)}\n")
     elif kind == "end":
         out.write(f"{at}  done\n")
     elif kind == "quit":

@@ -4,19 +4,18 @@ Every output pulls blocks from the player (`Pull(frames, heard_at)`) at the pace
 of its own clock: the sound device's for a device, `time.monotonic` for the null
 output. `heard_at` is the monotonic time at which the block's first sample will
 be heard, so the player's events say what is actually being heard. Outputs are
-registered by name (`--output NAME`); building one checks that it can run and
-raises one CoachError with the fix if not.
+registered by name (`--output NAME`); building one opens it for real, so an
+output that cannot play fails before any speech, with one message and the fix.
 """
 
 from __future__ import annotations
 
+import math
 import sys
 import threading
 import time
-from collections.abc import Callable
-from typing import Any, ClassVar
-
-import numpy as np
+from collections.abc import Callable, Sequence
+from typing import ClassVar
 
 from coach.errors import CoachError, InputError
 from coach.speech.base import Samples
@@ -31,6 +30,29 @@ BLOCK_FRAMES = 512  # about 23 ms at 22050 Hz: the granularity of pause and skip
 # shared two cores).
 OUTPUT_LATENCY = 0.25
 
+# A null output further behind its clock than this was stopped, not slow.
+CATCH_UP_LIMIT = 0.5
+
+SILENT_RUN = "use --output null for a silent run"
+
+
+class OutputUnavailable(CoachError):
+    """An output cannot play here: `reason` says why, `fix` what to do about it."""
+
+    def __init__(self, output: str, reason: str, fix: str) -> None:
+        self.output, self.reason, self.fix = output, reason, fix
+        super().__init__(f"cannot play through {output}: {reason}; {fix}, or {SILENT_RUN}")
+
+
+class UnknownDevice(InputError):
+    """--device named nothing the output has; the message lists what it has."""
+
+    def __init__(self, output: str, device: str, kind: str, choices: Sequence[str]) -> None:
+        self.output = output
+        listed = ", ".join(repr(name) for name in choices) or "none"
+        self.reason = f"no {kind} named {device!r} (its {kind}s: {listed})"
+        super().__init__(f"--device {device}: {self.reason}; `coach devices` lists them")
+
 
 class Sink:
     """An audio output. `start` begins pulling; `stop` silences it at once."""
@@ -43,6 +65,18 @@ class Sink:
         self.latency = 0.0  # seconds from a pull to the moment its sound is heard
         self.error: BaseException | None = None  # raised in the audio thread, if any
         self.underruns = 0  # times the device ran dry (the machine was too busy)
+        self.quiet_until = 0.0  # monotonic time before which a dry spell is not counted
+
+    def suspend(self) -> None:
+        """The process is about to stop (Ctrl-Z): the device will run dry, not from load."""
+        self.quiet_until = math.inf
+
+    def resume(self) -> None:
+        """The process has continued: count dry spells again once the buffer has refilled."""
+        self.quiet_until = time.monotonic() + 1.0
+
+    def counts_underruns(self) -> bool:
+        return time.monotonic() > self.quiet_until
 
     def start(self, pull: Pull) -> None:
         raise NotImplementedError
@@ -84,6 +118,9 @@ class NullSink(Sink):
                 # Due times come from the frame count, never from summed sleeps: no drift.
                 due = origin + frames / self.sample_rate
                 delay = due - self.clock()
+                if delay < -CATCH_UP_LIMIT:  # the process was stopped (Ctrl-Z): carry on
+                    origin -= delay  # from here, as a device would, rather than rushing
+                    due, delay = due - delay, 0.0
                 if delay > 0 and self._stopped.wait(delay):
                     break
                 pull(self.block_frames, due)
@@ -97,149 +134,73 @@ class NullSink(Sink):
             self._thread.join(timeout=2)
 
 
-class DeviceSink(Sink):
-    """The system's default output through PortAudio (the sounddevice package).
-
-    On Linux PortAudio reaches PulseAudio or PipeWire through ALSA's pulse
-    plugin; on macOS and Windows it uses the system's own audio API.
-    """
-
-    name = "portaudio"
-
-    def __init__(
-        self,
-        sample_rate: int,
-        block_frames: int = BLOCK_FRAMES,
-        device: int | str | None = None,
-        latency: float = OUTPUT_LATENCY,
-    ) -> None:
-        super().__init__(sample_rate, block_frames)
-        self._sd = _import_sounddevice()
-        self.device = device
-        self.requested_latency = latency
-        self._stream: Any = None
-        try:
-            self.info = self._sd.query_devices(device, kind="output")
-        except (ValueError, self._sd.PortAudioError):
-            raise CoachError(f"no audio output device found. {_device_fix()}") from None
-
-    def describe(self) -> str:
-        return f"{self.name} ({self.info['name']})"
-
-    def start(self, pull: Pull) -> None:
-        sd = self._sd
-        channels = 1 if self.info["max_output_channels"] == 1 else 2
-        pulled = 0
-
-        def callback(outdata: Any, frames: int, times: Any, status: Any) -> None:
-            nonlocal pulled
-            try:
-                if status.output_underflow and pulled > self.sample_rate:
-                    self.underruns += 1  # (a stream's first moments often report one: ignored)
-                pulled += frames
-                ahead = times.outputBufferDacTime - times.currentTime
-                if not 0 < ahead < 5:  # the host API gave no usable time: trust the latency
-                    ahead = self.latency
-                block = pull(frames, time.monotonic() + ahead)
-                outdata[:] = block[:, np.newaxis]
-            except BaseException as error:
-                self.error = error
-                raise sd.CallbackAbort from error
-
-        try:
-            self._stream = sd.OutputStream(
-                samplerate=self.sample_rate,
-                blocksize=self.block_frames,
-                device=self.device,
-                channels=channels,
-                dtype="int16",
-                latency=self.requested_latency,
-                callback=callback,
-            )
-            self.latency = float(self._stream.latency)
-            self._stream.start()
-        except sd.PortAudioError as error:
-            raise CoachError(
-                f"cannot play on {self.info['name']!r}: {error}. {_device_fix()}"
-            ) from None
-
-    def stop(self) -> None:
-        stream, self._stream = self._stream, None
-        if stream is not None:
-            stream.abort()
-            stream.close()
+Factory = Callable[[int, str | None], Sink]  # (sample rate, --device or None) -> Sink
 
 
-def default_output(sample_rate: int) -> Sink:
-    """The system's default output: PulseAudio directly when its server is there
-    (Linux, PipeWire included), else PortAudio."""
-    if sys.platform.startswith("linux"):
-        from coach.live.pulse import PulseSink, server_socket
-
-        if server_socket() is not None:
-            try:
-                return PulseSink(sample_rate)
-            except CoachError:
-                pass  # PortAudio may still reach it through ALSA; its error names the fix
-    return DeviceSink(sample_rate)
+def _null(sample_rate: int, device: str | None) -> Sink:
+    if device is not None:
+        raise InputError(f"--device {device}: --output null has no devices")
+    return NullSink(sample_rate)
 
 
-def _pulse(sample_rate: int) -> Sink:
+def _pulse(sample_rate: int, device: str | None) -> Sink:
     from coach.live.pulse import PulseSink
 
-    return PulseSink(sample_rate)
+    return PulseSink(sample_rate, device=device)
 
 
-OUTPUTS: dict[str, Callable[[int], Sink]] = {
+def _portaudio(sample_rate: int, device: str | None) -> Sink:
+    from coach.live.portaudio import PortAudioSink
+
+    return PortAudioSink(sample_rate, device=device)
+
+
+def default_tries() -> list[str]:
+    """The outputs `default` tries, in order: PulseAudio first on Linux."""
+    return ["pulse", "portaudio"] if sys.platform.startswith("linux") else ["portaudio"]
+
+
+def default_output(sample_rate: int, device: str | None) -> Sink:
+    """The first output that opens for real (PulseAudio, then PortAudio).
+
+    When none does, one error says what was tried and why each failed, with the fixes.
+    """
+    failures: list[OutputUnavailable | UnknownDevice] = []
+    for name in default_tries():
+        try:
+            return OUTPUTS[name](sample_rate, device)
+        except (OutputUnavailable, UnknownDevice) as failure:
+            failures.append(failure)
+    tried = "\n".join(
+        f"  {failure.output}: {failure.reason}"
+        + (f"; {failure.fix}" if isinstance(failure, OutputUnavailable) else "")
+        for failure in failures
+    )
+    if all(isinstance(failure, UnknownDevice) for failure in failures):
+        raise InputError(
+            f"--device {device}: no output has a device by that name. Tried:\n{tried}\n"
+            "`coach devices` lists them."
+        )
+    raise CoachError(f"no audio output works here. Tried:\n{tried}\nOr {SILENT_RUN}.")
+
+
+OUTPUTS: dict[str, Factory] = {
     "default": default_output,
     "pulse": _pulse,
-    "portaudio": DeviceSink,
-    "null": NullSink,
+    "portaudio": _portaudio,
+    "null": _null,
 }
 
 
-def register_output(name: str, factory: Callable[[int], Sink]) -> None:
-    """Make an output available as --output NAME (factory: sample rate -> Sink)."""
+def register_output(name: str, factory: Factory) -> None:
+    """Make an output available as --output NAME (factory: sample rate, device -> Sink)."""
     OUTPUTS[name] = factory
 
 
-def open_output(name: str, sample_rate: int) -> Sink:
-    """Build the output called `name` (InputError listing the known ones if unknown)."""
+def open_output(name: str, sample_rate: int, device: str | None = None) -> Sink:
+    """Open the output called `name`, on `device` if given (InputError if either is unknown)."""
     factory = OUTPUTS.get(name)
     if factory is None:
         known = ", ".join(OUTPUTS)
         raise InputError(f"unknown output {name!r}; known outputs: {known}")
-    return factory(sample_rate)
-
-
-def _import_sounddevice() -> Any:
-    try:
-        import sounddevice
-    except OSError as error:  # the package is there, the PortAudio library is not
-        raise CoachError(
-            f"cannot load the PortAudio library ({error}). "
-            + (
-                "Install it (Debian/Ubuntu: apt install libportaudio2), "
-                if sys.platform.startswith("linux")
-                else "Reinstall sounddevice (pip install --force-reinstall sounddevice), "
-            )
-            + "or use --output null for a silent run."
-        ) from None
-    except ImportError:
-        raise CoachError(
-            "the sounddevice package is missing: pip install sounddevice, "
-            "or use --output null for a silent run."
-        ) from None
-    return sounddevice
-
-
-def _device_fix() -> str:
-    if sys.platform.startswith("linux"):
-        return (
-            "If PulseAudio or PipeWire is running, install its ALSA plugin so PortAudio "
-            "can reach it (Debian/Ubuntu: apt install libasound2-plugins, or pipewire-alsa); "
-            "use --output null for a silent run."
-        )
-    return (
-        "Check that an output device is connected and enabled; use --output null for a silent run."
-    )
+    return factory(sample_rate, device)
