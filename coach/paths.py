@@ -12,6 +12,8 @@ import coach
 
 CACHE_ENV = "COACH_CACHE_DIR"
 ROUTINE_SUFFIXES = (".yaml", ".yml")
+# where a wheel puts the top-level routines/ folder (see package-dir in pyproject.toml)
+PACKAGED_ROUTINES = "builtin_routines"
 
 
 def default_cache_dir() -> Path:
@@ -25,8 +27,22 @@ def default_cache_dir() -> Path:
 
 
 def routines_dir() -> Path:
-    """The repository's top-level routines/ folder, where the built-in routines live."""
-    return Path(coach.__file__).resolve().parent.parent / "routines"
+    """The folder of the built-in routines that belong to this copy of coach.
+
+    An installed wheel carries them as package data, `coach/builtin_routines/`. A source
+    checkout (and an editable install of one) has them in the top-level `routines/`
+    folder beside the package, the one copy the wheel is built from. Both are found from
+    the package coach actually imported, never through the import system, so a checkout
+    never reads the routines of another checkout installed in the same Python.
+    """
+    package = Path(coach.__file__).resolve().parent
+    packaged = package / PACKAGED_ROUTINES
+    if packaged.is_dir():
+        return packaged
+    checkout = package.parent
+    if (checkout / "pyproject.toml").is_file():
+        return checkout / "routines"
+    return packaged
 
 
 def builtin_routines() -> list[Path]:
