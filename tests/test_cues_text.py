@@ -76,7 +76,7 @@ def test_editing_a_line_changes_what_is_said_there(tmp_path: Path) -> None:
 
 FACTS = (
     ' exercise="Split \\"squat\\"" set=2 sets=3 side="left leg" round=1 rounds=2'
-    " reps=2 tempo=2.5 hold=0.5"
+    ' reps=2 tempo=2.5 hold=0.5 alternate="left" alternate="right"'
 )
 
 
@@ -95,6 +95,7 @@ def test_window_facts_are_read_and_written_back_exactly() -> None:
         reps=2,
         tempo=2.5,
         hold=0.5,
+        alternate=("left", "right"),
     )
     assert format_cues(script) == text
     (timed,) = resolve(script, MemoryVoice(FakeEngine())).windows
@@ -126,6 +127,8 @@ BAD = [
     (_window_with(" tempo=2 hold=1 reps=3"), 3, 34, "3 reps of 3 s take 9 s, longer than"),
     (_window_with(" tempo=0 reps=1"), 3, 19, "tempo= must be greater than 0"),
     (_window_with(" to_failure=maybe"), 3, 19, "to_failure= takes yes or no"),
+    (_window_with(" alternate=left"), 3, 19, "alternate= takes a side in quotes"),
+    (_window_with(' set=1 alternate="l"'), 3, 25, "alternate= belongs to a counted set"),
     (_window_with(" set=1 set=1"), 3, 25, "set= is given twice"),
     ("", 1, 1, "empty cue script"),
     ('title "x"\n', 1, 1, "starts with the line 'coach-cues 1'"),
@@ -246,6 +249,7 @@ def windows(draw: st.DrawFn) -> Window:
         tempo=tempo,
         hold=hold or 0.0,
         to_failure=draw(st.booleans()),
+        alternate=() if reps is None else tuple(draw(st.lists(st.text(max_size=8), max_size=3))),
     )
     label = draw(st.text(max_size=20))
     return Window(duration, draw(kinds), label, tuple(cues), tuple(tones), facts)

@@ -334,6 +334,32 @@ def test_screen_shows_the_set_side_and_rep_of_a_25_rep_set(
     assert seen == (expected_set, expected_side, str(rep))
 
 
+SKATERS = """
+title: Skaters
+settings: {tempo: 2s, rest: 10s}
+exercises:
+  - name: Skater lunge
+    sets: 2
+    reps: 22
+    sides: [right leg, left leg]
+    alternate: true
+"""
+
+
+@pytest.mark.parametrize(("performed", "rep"), [(0, 1), (0, 2), (1, 21), (1, 22)])
+def test_screen_shows_the_side_of_each_alternating_rep(performed: int, rep: int) -> None:
+    """Reps that go from leg to leg: the side shown is the one the count of that rep names
+    (a count that does not fit is said short, "Left leg.", without its number)."""
+    timeline = resolve(compile_routine(parse_routine(SKATERS, "skaters.yaml")), VOICE)
+    gos = [cue.start for cue in timeline.cues if cue.kind == "go"]
+    rep_start = gos[performed] + (rep - 1) * 2 * RATE
+    count = next(c for c in timeline.cues if c.kind == "count" and c.start >= rep_start)
+    said = count.text.lower()
+    side = "left leg" if "left leg" in said else "right leg"
+    assert side in said
+    assert _screen_at(timeline, rep_start + RATE // 10) == (f"{performed + 1} of 2", side, str(rep))
+
+
 def test_screen_shows_the_coming_side_while_switching_and_no_set_while_resting() -> None:
     timeline = _lunges()
     switch = next(c for c in timeline.cues if c.kind == "switch")

@@ -31,7 +31,7 @@ from coach.speech.voice import MemoryVoice
 RATE = SAMPLE_RATE
 NAMES = [path.stem for path in builtin_routines()]
 KEYS = {"kind", "start", "end", "chapter", "exercise", "set", "sets", "side", "round"}
-KEYS |= {"rounds", "reps", "work", "hold", "to_failure", "rep_starts", "label"}
+KEYS |= {"rounds", "reps", "work", "hold", "to_failure", "rep_starts", "label", "alternate"}
 
 
 def _session_document(script: CueScript, tmp: Path) -> dict[str, Any]:
@@ -85,6 +85,7 @@ def _expected_sets(plan: dict[str, Any]) -> list[dict[str, Any]]:
                                 "hold": ex["hold"] if counted else None,
                                 "to_failure": ex["to_failure"],
                                 "tempo": ex["tempo"],
+                                "alternate": ex["sides"] if ex["alternate"] else None,
                             }
                         )
     return expected
@@ -112,6 +113,7 @@ def test_timeline_windows_agree_with_the_script_and_the_routine(
     work = [w for w in windows if w["kind"] == "work"]
     expected = _expected_sets(_shown(name, level))
     facts = ("exercise", "set", "sets", "side", "round", "rounds", "reps", "hold", "to_failure")
+    facts += ("alternate",)
     assert [{k: w[k] for k in facts} for w in work] == [{k: e[k] for k in facts} for e in expected]
 
     # Reps on the tempo, each count inside its rep; timed sets carry their work time.
@@ -131,6 +133,10 @@ def test_timeline_windows_agree_with_the_script_and_the_routine(
         assert len(said) == window["reps"]
         bounds = [*starts, window["end"]]
         assert all(bounds[k] <= said[k] < bounds[k + 1] for k in range(len(said)))
+        if window["alternate"]:  # each count names the side of its rep
+            texts = [c["text"] for c in counts if window["start"] <= c["start"] < window["end"]]
+            sides = window["alternate"]
+            assert all(sides[k % 2] in text for k, text in enumerate(texts)), texts
 
     # A prepare, switch or rest window describes the set it leads into.
     lead = ("exercise", "set", "sets", "side", "round", "rounds")

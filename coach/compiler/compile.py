@@ -66,8 +66,11 @@ class _Perf:
     round: int
     first_time: bool
 
-    def facts(self, n: int, side: str | None, work: bool = False) -> WindowFacts:
-        """The facts of a window of set `n` on `side` (`work`: the set itself)."""
+    def facts(
+        self, n: int, side: str | None, work: bool = False, alternate: tuple[str, ...] = ()
+    ) -> WindowFacts:
+        """The facts of a window of set `n` on `side` (`work`: the set itself, whose reps
+        go from side to side of `alternate` if it has any)."""
         ex = self.exercise
         counted = work and ex.reps is not None and not ex.to_failure
         return WindowFacts(
@@ -81,6 +84,7 @@ class _Perf:
             tempo=ex.tempo if counted else None,
             hold=ex.hold if counted else 0.0,
             to_failure=work and ex.to_failure,
+            alternate=alternate if counted else (),
         )
 
 
@@ -284,7 +288,8 @@ class _Compiler:
             for i, side in enumerate(sides):
                 if n == 1 and i == 0 and prepare:
                     self.prepare_window(perf.facts(n, side))
-                self.work_window(ex, n, side, perf.facts(n, side, work=True))
+                alternate = self.alternate_sides(ex) if ex.alternate else ()
+                self.work_window(ex, n, side, perf.facts(n, side, True, alternate))
                 following = sides[i + 1] if i + 1 < len(sides) else None
                 if following:
                     self.switch_window(following, perf.facts(n, following))

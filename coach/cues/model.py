@@ -62,7 +62,8 @@ class WindowFacts:
     A work window describes its own set. A prepare, switch or rest window describes
     the set that follows it (the one it leads into). `reps`, `tempo` and `hold` are
     given for counted sets only: rep k (from 0) starts k x (tempo + hold) seconds
-    into the window.
+    into the window. `alternate` names the sides of a set whose reps alternate
+    between them: rep k is done on alternate[k % len(alternate)].
     """
 
     exercise: str | None = None
@@ -75,6 +76,7 @@ class WindowFacts:
     tempo: float | None = None  # seconds of movement per rep
     hold: float = 0.0  # seconds held at the top of each rep
     to_failure: bool = False
+    alternate: tuple[str, ...] = ()
 
     @property
     def rep_seconds(self) -> float | None:
@@ -82,6 +84,12 @@ class WindowFacts:
         if self.reps is None or self.tempo is None:
             return None
         return self.tempo + self.hold
+
+    def side_of_rep(self, rep: int) -> str | None:
+        """The side rep `rep` (from 1) is done on: the set's side, or the alternating one."""
+        if self.alternate:
+            return self.alternate[(rep - 1) % len(self.alternate)]
+        return self.side
 
 
 NO_FACTS = WindowFacts()

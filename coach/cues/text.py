@@ -93,6 +93,7 @@ def _format_facts(facts: WindowFacts) -> str:
         parts.append(f"hold={_plain(facts.hold)}")
     if facts.to_failure:
         parts.append("to_failure=yes")
+    parts += [f"alternate={_quote(side)}" for side in facts.alternate]
     return "".join(" " + part for part in parts)
 
 
@@ -388,6 +389,15 @@ class _Reader:
                 self.problem(token.column, f"unexpected {token.value!r}: {_FACTS_HELP}")
                 ok = False
                 continue
+            if key == "alternate":
+                if not token.quoted:
+                    self.problem(
+                        token.column, 'alternate= takes a side in quotes: alternate="left"'
+                    )
+                    ok = False
+                else:
+                    values["alternate"] = (*values.get("alternate", ()), token.value)
+                continue
             if key in values:
                 self.problem(token.column, f"{key}= is given twice on this window line")
                 ok = False
@@ -435,6 +445,9 @@ class _Reader:
         if (facts.reps is None) != (facts.tempo is None):
             given = "reps" if facts.reps is not None else "tempo"
             self.problem(at(given), "reps= and tempo= go together: rep k starts k x (tempo + hold)")
+            return False
+        if facts.alternate and facts.reps is None:
+            self.problem(at("alternate"), "alternate= belongs to a counted set: give reps= too")
             return False
         if facts.hold and facts.reps is None:
             self.problem(at("hold"), "hold= belongs to a counted set: give reps= and tempo= too")

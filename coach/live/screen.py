@@ -109,9 +109,9 @@ def _facts(window: TimedWindow, position: int) -> tuple[str, str, str]:
     set_text = side = ""
     if window.kind == "work" and facts.set is not None:
         set_text = str(facts.set) + (f" of {facts.sets}" if facts.sets is not None else "")
-    if window.kind in SIDED and facts.side:
-        side = facts.side
     rep = window.rep_at(position)
+    if window.kind in SIDED:
+        side = (facts.side_of_rep(rep) if rep is not None else facts.side) or ""
     return set_text, side, "" if rep is None else str(rep)
 
 

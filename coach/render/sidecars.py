@@ -115,6 +115,7 @@ def window_dict(window: SideWindow, rate: int) -> dict[str, Any]:
         "hold": facts.hold if counted else None,
         "to_failure": facts.to_failure,
         "rep_starts": [start / rate for start in window.rep_starts] if counted else None,
+        "alternate": list(facts.alternate) if facts.alternate else None,
     }
 
 
