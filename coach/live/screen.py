@@ -55,7 +55,7 @@ def status(player: Player, now: float | None = None) -> Status:
     """The state of the session at the moment being heard."""
     program = player.program
     timeline = program.timeline
-    windows = program.windows
+    windows = timeline.windows
     rate = timeline.sample_rate
     position = player.heard_position(now)
     index = timeline.chapter_at(position) if timeline.chapters else 0
