@@ -13,6 +13,7 @@ from coach.cues.model import (
     Say,
     Tone,
     Window,
+    WindowFacts,
 )
 from coach.resolve import iter_chapters, resolve
 from coach.speech.base import SAMPLE_RATE
@@ -95,6 +96,22 @@ def test_window_positions_do_not_drift() -> None:
     tl = resolve(CueScript("T", list(steps)), voice())
     assert tl.length == 1000 * round(RATE / 3)
     assert [t.start for t in tl.tones][-1] == 999 * round(RATE / 3)
+
+
+def test_rep_starts_are_on_the_tempo_from_the_window_start_without_drift() -> None:
+    """Rep k starts round(k x (tempo + hold) x rate) samples after its window, never a sum
+    of rounded rep lengths: 300 reps of 1.01 s + 0.003 s end exactly where they should."""
+    facts = WindowFacts(exercise="Pulse", set=1, sets=1, reps=300, tempo=1.01, hold=0.003)
+    steps = [Say("Ready."), Window(300 * 1.013, "work", "pulses", facts=facts)]
+    (window,) = resolve(CueScript("T", steps), voice()).windows
+    assert window.start == frames("Ready.") + round(0.4 * RATE)
+    assert window.end == window.start + round(300 * 1.013 * RATE)
+    assert len(window.rep_starts) == 300
+    assert window.rep_starts[0] == window.start
+    assert window.rep_starts[299] - window.start == round(299 * 1.013 * RATE) == 6678658
+    assert window.rep_at(window.rep_starts[150] - 1) == 150
+    assert window.rep_at(window.rep_starts[150]) == 151
+    assert window.rep_at(window.end) is None and window.facts == facts
 
 
 def test_iter_chapters_gives_absolute_positions_and_prepares_each_chapter() -> None:
