@@ -70,13 +70,13 @@ def test_damaged_entry_is_a_miss_and_is_synthesized_again(tmp_path: Path, damage
     CachedVoice(engine, cache).prepare(["switch sides"])
     path = cache.path(cache_key(engine.identity(), "switch sides"))
     path.write_bytes(damage(path.read_bytes()))
-    assert decode_clip(path.read_bytes()) is None
+    assert decode_clip(path.read_bytes(), cache_key(engine.identity(), "switch sides")) is None
 
     again = CachedVoice(engine, cache)
     clip = again.clip("switch sides")
     assert again.stats.synthesized == 1 and again.stats.disk_hits == 0
     assert clip.frames == engine.frames_for("switch sides")
-    assert decode_clip(path.read_bytes()) is not None  # repaired on disk
+    assert decode_clip(path.read_bytes(), cache_key(engine.identity(), "switch sides")) is not None  # repaired on disk
 
 
 def test_second_voice_synthesizes_nothing(tmp_path: Path) -> None:
@@ -172,7 +172,7 @@ def test_two_processes_writing_one_key_never_expose_half_a_clip(tmp_path: Path) 
             data = path.read_bytes()
         except FileNotFoundError:
             continue
-        clip = decode_clip(data)
+        clip = decode_clip(data, key)
         assert clip is not None, "a reader saw a damaged entry"
         assert clip.frames in sizes
         seen += 1
@@ -185,7 +185,7 @@ def test_two_processes_writing_one_key_never_expose_half_a_clip(tmp_path: Path) 
 
 def test_encode_is_stable() -> None:
     # The on-disk format is a contract between versions: header then little-endian int16.
-    data = encode_clip(Clip(np.array([1, -2], dtype=np.int16)))
+    data = encode_clip(Clip(np.array([1, -2], dtype=np.int16)), "ab" * 32)
     assert data[:8] == b"COACHCLP"
     assert data[HEADER.size :] == b"\x01\x00\xfe\xff"
 

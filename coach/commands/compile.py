@@ -69,24 +69,16 @@ def compile_command(
 
 
 def write_atomically(path: str, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same folder, then rename."""
-    import os
-    import tempfile
+    """Write the cue script to `path` whole or not at all (coach.files)."""
+    from pathlib import Path
 
     from coach.errors import CoachError
+    from coach.files import write_atomically as write_file
 
-    folder = os.path.dirname(os.path.abspath(path))
     try:
-        handle, temp = tempfile.mkstemp(prefix=".coach-", suffix=".tmp", dir=folder)
+        write_file(Path(path), text.encode("utf-8"))
     except OSError as error:
-        raise CoachError(f"cannot write {path}: {error.strerror}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temp, path)
-    except OSError as error:
-        os.unlink(temp)
-        raise CoachError(f"cannot write {path}: {error.strerror}") from None
+        raise CoachError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 @click.command("phrases")

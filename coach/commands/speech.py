@@ -51,17 +51,21 @@ def cache_info_command() -> None:
 @cache_group.command("clear")
 def cache_clear_command() -> None:
     """Delete every cached clip and remembered plan (they are made again when next needed)."""
-    import shutil
+    import contextlib
 
     from coach.listing import FILE_NAME
-    from coach.render.plancache import FOLDER
-    from coach.speech.cache import ClipCache
+    from coach.render import plancache
+    from coach.speech.cache import ClipCache, cache_error
 
     cache = ClipCache()
     removed = cache.clear()
     # What renders and `coach list` remember lives beside the clips: it goes too.
-    shutil.rmtree(cache.directory / FOLDER, ignore_errors=True)
-    (cache.directory / FILE_NAME).unlink(missing_ok=True)
+    try:
+        plancache.forget_all(cache.directory / plancache.FOLDER)
+        with contextlib.suppress(FileNotFoundError):
+            (cache.directory / FILE_NAME).unlink()
+    except OSError as error:
+        raise cache_error(cache.directory, "clear", error) from None
     click.echo(f"removed {removed} clip{'s' if removed != 1 else ''} from {cache.directory}")
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import os
 import re
 import secrets
 import threading
@@ -23,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coach.errors import CoachError, InputError
+from coach.files import put_in_place, temp_beside
 from coach.paths import default_cache_dir
 from coach.render import plancache
 from coach.render.encode import PendingPlan, Span, encode_group, encode_span
@@ -38,6 +38,7 @@ from coach.render.sidecars import (
     timeline_json,
 )
 from coach.render.tags import ChapterMark, TrackTags, make_cover, write_tags
+from coach.signals import held
 from coach.timeline import Timeline
 
 SPLITS = ("session", "exercise")
@@ -92,19 +93,23 @@ class Staging:
         self._token = secrets.token_hex(4)
 
     def make_dir(self, path: Path) -> None:
+        """Create `path` and its missing parents, remembering which ones this render made."""
         missing = []
         probe = path
         while not probe.exists():
             missing.append(probe)
             probe = probe.parent
         for folder in reversed(missing):
-            folder.mkdir()
+            try:
+                folder.mkdir()
+            except FileExistsError:
+                continue  # another render made it at the same moment: it is not ours to remove
             self.created_dirs.append(folder)
         if not path.is_dir():
             raise CoachError(f"{path} exists and is not a folder")
 
     def temp_for(self, final: Path) -> Path:
-        temp = final.with_name(f".{final.name}.{self._token}.part")
+        temp = temp_beside(final, self._token)
         self.pending.append((temp, final))
         return temp
 
@@ -112,14 +117,16 @@ class Staging:
         self.temp_for(final).write_text(text, encoding="utf-8")
 
     def commit(self) -> list[Path]:
+        """Rename every temporary to its final name: all of them, even if a signal comes."""
         for _, final in self.pending:
             if final.is_dir():
                 raise CoachError(f"cannot write {final}: a folder has that name")
         done = []
-        for temp, final in self.pending:
-            os.replace(temp, final)
-            done.append(final)
-        self.pending = []
+        with held():
+            for temp, final in self.pending:
+                put_in_place(temp, final)
+                done.append(final)
+            self.pending = []
         return done
 
     def abort(self) -> None:
