@@ -14,6 +14,7 @@ half a clip, even with two renders at once.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import struct
@@ -108,15 +109,15 @@ class ClipCache:
         CoachError if the cache folder cannot be read."""
         found: list[Path] = []
         try:
-            if not self.clips.exists():
-                if self.directory.exists() and not self.directory.is_dir():
-                    raise NotADirectoryError(20, "it is a file, not a folder")
-                return []
+            if self.directory.exists() and not self.directory.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, "it is a file, not a folder")
             with os.scandir(self.clips) as folders:
                 for folder in folders:
                     if folder.is_dir(follow_symlinks=False):
                         with os.scandir(folder.path) as entries:
                             found += [Path(e.path) for e in entries if not e.is_dir()]
+        except FileNotFoundError:
+            return []  # nothing cached yet
         except OSError as error:
             raise cache_error(self.directory, doing, error) from None
         return sorted(found)
