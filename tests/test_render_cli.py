@@ -121,3 +121,23 @@ def test_every_shipped_routine_renders(tmp_path: Path) -> None:
         doc = read_json(tmp_path / f"{name}.timeline.json")
         length = MP3(tmp_path / f"{name}.mp3").info.length
         assert abs(length - doc["duration"]) < 0.2, name
+
+
+def test_a_routine_with_256_exercises_renders_every_chapter(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    lines = ["title: Many moves", "sections:", "  - title: All", "    exercises:"]
+    lines += [f"      - name: Move {n}\n        work: 3s" for n in range(1, 257)]
+    routine = tmp_path / "many-moves.yaml"
+    routine.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(
+        cli, ["render", str(routine), "--engine", "fake", "--bitrate", "32k", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    doc = read_json(out / "many-moves.timeline.json")
+    titles = [chapter["title"] for chapter in doc["chapters"]]
+    assert sum(title.startswith("Move ") for title in titles) == 256
+    tag = ID3(out / "many-moves.mp3")
+    starts = sorted((c.start_time, str(c.sub_frames["TIT2"])) for c in tag.getall("CHAP"))
+    assert [title for _, title in starts] == titles

@@ -3,7 +3,9 @@
 Tags are written with mutagen into the finished (still temporary) MP3, as
 ID3v2.3, the version every phone and car stereo reads. Session files get
 CHAP frames (one per chapter, with its title) and a CTOC listing them, so
-players that show chapters can jump to an exercise.
+players that show chapters can jump to an exercise. A CTOC lists at most 255
+entries (its count is one byte), so a longer session gets a top-level CTOC whose
+entries are child CTOCs of up to 255 chapters each, in time order.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 ARTIST = "coach"
 GENRE = "Fitness"
 COVER_SIZE = 600
+TOC_ENTRIES = 255  # the most one CTOC frame can list
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ def write_tags(path: Path, tags: TrackTags) -> None:
     """Replace any tag in the MP3 at `path` with `tags`."""
     # mutagen's frame classes are untyped; reach them through one Any-typed module.
     id3: Any = importlib.import_module("mutagen.id3")
-    APIC, CHAP, COMM, CTOC, TALB = id3.APIC, id3.CHAP, id3.COMM, id3.CTOC, id3.TALB
+    APIC, CHAP, COMM, TALB = id3.APIC, id3.CHAP, id3.COMM, id3.TALB
     TCON, TIT2, TPE1, TPE2, TRCK = id3.TCON, id3.TIT2, id3.TPE1, id3.TPE2, id3.TRCK
 
     tag = id3.ID3()
@@ -71,14 +74,8 @@ def write_tags(path: Path, tags: TrackTags) -> None:
         )
     if tags.chapters:
         ids = [f"chp{index}" for index in range(len(tags.chapters))]
-        tag.add(
-            CTOC(
-                element_id="toc",
-                flags=id3.CTOCFlags.TOP_LEVEL | id3.CTOCFlags.ORDERED,
-                child_element_ids=ids,
-                sub_frames=[TIT2(encoding=3, text=[tags.album])],
-            )
-        )
+        for frame in _tables_of_contents(id3, ids, tags.album):
+            tag.add(frame)
         for element_id, mark in zip(ids, tags.chapters, strict=True):
             tag.add(
                 CHAP(
@@ -91,6 +88,28 @@ def write_tags(path: Path, tags: TrackTags) -> None:
     tag.save(str(path), v2_version=3)
     if tags.chapters:
         put_chapters_in_time_order(path)
+
+
+def _tables_of_contents(id3: Any, ids: list[str], title: str) -> list[Any]:
+    """CTOC frames for chapters `ids`: one, or a top level over child tables of 255 each."""
+    flags = id3.CTOCFlags.ORDERED
+    frames = []
+    level, depth = ids, 0
+    while len(level) > TOC_ENTRIES:
+        depth += 1
+        groups = [level[at : at + TOC_ENTRIES] for at in range(0, len(level), TOC_ENTRIES)]
+        level = [f"toc{depth}-{number}" for number in range(len(groups))]
+        frames += [
+            id3.CTOC(element_id=name, flags=flags, child_element_ids=group, sub_frames=[])
+            for name, group in zip(level, groups, strict=True)
+        ]
+    top = id3.CTOC(
+        element_id="toc",
+        flags=flags | id3.CTOCFlags.TOP_LEVEL,
+        child_element_ids=level,
+        sub_frames=[id3.TIT2(encoding=3, text=[title])],
+    )
+    return [top, *frames]
 
 
 def put_chapters_in_time_order(path: Path) -> None:
