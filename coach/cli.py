@@ -15,6 +15,7 @@ import click
 from coach import __version__
 from coach.errors import CoachError, InputError
 from coach.signals import Stopped, stop_on_signals
+from coach.terminal import printable
 
 # command name -> "module:attribute"; the order here is the order in --help.
 COMMANDS: dict[str, str] = {
@@ -50,11 +51,12 @@ class CoachGroup(click.Group):
         try:
             return super().invoke(ctx)
         except InputError as error:
+            # Messages quote the user's files: control characters are shown, never obeyed.
             for line in str(error).splitlines():
-                click.echo(line, err=True)
+                click.echo(printable(line), err=True)
             ctx.exit(2)
         except CoachError as error:
-            click.echo(f"Error: {error}", err=True)
+            click.echo(printable(f"Error: {error}"), err=True)
             ctx.exit(error.exit_code)
         except KeyboardInterrupt:
             # Commands clean up their temporaries in `finally` blocks; only the message is left.

@@ -6,6 +6,7 @@ import click
 
 from coach.commands.script_options import report_fit, script_options
 from coach.commands.speech_options import speech_options, voice_from_options
+from coach.terminal import printable
 
 
 @click.command("compile")
@@ -58,14 +59,16 @@ def compile_command(
             if strict:
                 raise
             # The script itself does not need a voice; only the fit check does.
-            click.echo(f"note: fit check skipped, the voice cannot start: {error}", err=True)
+            click.echo(
+                printable(f"note: fit check skipped, the voice cannot start: {error}"), err=True
+            )
         else:
             report_fit(resolve(script, speaker).warnings, strict)
     if output is None:
         click.echo(text, nl=False)
     else:
         write_atomically(output, text)
-        click.echo(f"wrote {output}", err=True)
+        click.echo(printable(f"wrote {output}"), err=True)
 
 
 def write_atomically(path: str, text: str) -> None:
@@ -95,4 +98,4 @@ def phrases_command(file: str | None) -> None:
         click.echo(default_text(), nl=False)
         return
     load_phrasebook(file)
-    click.echo(f"{file}: ok")
+    click.echo(printable(f"{file}: ok"))

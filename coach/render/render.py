@@ -18,7 +18,7 @@ import secrets
 import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from coach.errors import CoachError, InputError
@@ -210,11 +210,15 @@ def render_timeline(
     jobs: int = 1,
     progress: Progress | None = None,
     remember_plan: bool = True,
+    name: str | None = None,
+    title: str | None = None,
 ) -> RenderResult:
     """Write the MP3 file(s) and sidecars for `timeline` into `out_dir`.
 
-    With `remember_plan`, the loudness plan is kept in the cache folder and reused when
-    the same session is rendered again (see coach.render.plancache)."""
+    `name` is the file name (made safe; default: the routine's name) and `title` the
+    title in the tags (default: the session's). With `remember_plan`, the loudness plan
+    is kept in the cache folder and reused when the same session is rendered again
+    (see coach.render.plancache)."""
     if split not in SPLITS:
         raise InputError(f"--split {split}: choose session or exercise")
     if jobs < 1:
@@ -223,6 +227,7 @@ def render_timeline(
         raise InputError("the session is empty: nothing to render")
     rate = parse_bitrate(bitrate)
     find_ffmpeg()
+    timeline = replace(timeline, routine=name or timeline.routine, title=title or timeline.title)
     out = Path(out_dir)
     tracks = plan_tracks(timeline, out, split)
     staging = Staging()
