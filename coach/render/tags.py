@@ -15,12 +15,15 @@ import importlib
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 ARTIST = "coach"
 GENRE = "Fitness"
 COVER_SIZE = 600
+FONT_FILE = "DejaVuSans-Bold.ttf"
 TOC_ENTRIES = 255  # the most one CTOC frame can list
 
 
@@ -147,7 +150,7 @@ def _chapter_start(frame: bytes) -> int:
 
 def make_cover(title: str, subtitle: str = "coach") -> bytes:
     """A square PNG: `title` in large letters on a plain background chosen from the title."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     digest = hashlib.sha256(title.encode("utf-8")).digest()
     hue = digest[0] / 255
@@ -158,9 +161,9 @@ def make_cover(title: str, subtitle: str = "coach") -> bytes:
     width = COVER_SIZE - 2 * margin
     size = 72
     lines: list[str] = []
-    font = ImageFont.load_default(size)
+    font = cover_font(size)
     while size >= 24:
-        font = ImageFont.load_default(size)
+        font = cover_font(size)
         lines = _wrap(title or "coach", font, draw, width)
         if len(lines) <= 5:
             break
@@ -172,11 +175,26 @@ def make_cover(title: str, subtitle: str = "coach") -> bytes:
     for line, height in zip(lines, heights, strict=True):
         draw.text((margin, top), line, font=font, fill=(255, 255, 255))
         top += height + spacing
-    small = ImageFont.load_default(max(20, size // 2))
+    small = cover_font(max(20, size // 2))
     draw.text((margin, COVER_SIZE - margin - size // 2), subtitle, font=small, fill=(220, 220, 220))
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
+
+
+def cover_font(size: int) -> Any:
+    """The cover's typeface at `size` px: DejaVu Sans Bold, shipped in coach/render/fonts.
+
+    Pillow's built-in font covers only ASCII; DejaVu Sans draws Latin with every accent,
+    Greek and Cyrillic, so titles such as "Ganzkörper – Übung" show as written."""
+    from PIL import ImageFont
+
+    return ImageFont.truetype(io.BytesIO(_font_bytes()), size)
+
+
+@lru_cache(maxsize=1)
+def _font_bytes() -> bytes:
+    return resources.files("coach.render").joinpath("fonts", FONT_FILE).read_bytes()
 
 
 def _box(draw: object, text: str, font: object) -> tuple[int, int, int, int]:
