@@ -14,7 +14,7 @@ import click
 
 from coach import __version__
 from coach.errors import CoachError, InputError
-from coach.signals import Stopped, stop_on_signals
+from coach.signals import Stopped, finishing, interruption, stop_on_signals
 from coach.terminal import printable
 
 # command name -> "module:attribute"; the order here is the order in --help.
@@ -62,6 +62,14 @@ class CoachGroup(click.Group):
             # Commands clean up their temporaries in `finally` blocks; only the message is left.
             click.echo("Interrupted.", err=True)
             ctx.exit(130)
+        except Exception as error:
+            found = interruption(error)
+            if found is None:
+                raise
+            if isinstance(found, Stopped):
+                raise found from None
+            click.echo("Interrupted.", err=True)
+            ctx.exit(130)
 
 
 @click.group(
@@ -86,3 +94,5 @@ def main() -> None:
             # Commands clean up in `finally` blocks while the exception unwinds.
             click.echo("Stopped.", err=True)
             raise SystemExit(stop.code) from None
+        finally:
+            finishing()  # the exit status is decided: a late signal must not change it

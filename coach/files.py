@@ -20,23 +20,14 @@ import secrets
 import stat
 from pathlib import Path
 
+from coach.signals import finishing
+
 TEMP_SUFFIX = ".part"
 
 
 def temp_beside(final: Path, token: str | None = None) -> Path:
     """A hidden name for the temporary that becomes `final`, in the same folder."""
     return final.with_name(f".{final.name}.{token or secrets.token_hex(4)}{TEMP_SUFFIX}")
-
-
-def create_temp(final: Path) -> tuple[int, Path]:
-    """A new, empty temporary for `final`, opened for writing: (descriptor, path)."""
-    while True:
-        temp = temp_beside(final)
-        try:
-            # 0o666 and the umask: the mode any program gives a file it creates.
-            return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), temp
-        except FileExistsError:
-            continue
 
 
 def put_in_place(temp: Path, final: Path) -> None:
@@ -47,14 +38,25 @@ def put_in_place(temp: Path, final: Path) -> None:
     os.replace(temp, final)
 
 
-def write_atomically(final: Path, data: bytes) -> None:
-    """Write `data` to `final` whole or not at all; OSError if it cannot be written."""
-    handle, temp = create_temp(final)
+def write_atomically(final: Path, data: bytes, output: bool = False) -> None:
+    """Write `data` to `final` whole or not at all; OSError if it cannot be written.
+
+    `output`: this file is what the command makes; once it is complete, a signal no
+    longer stops the command (coach.signals.finishing), so it is renamed into place."""
+    temp = temp_beside(final)
     try:
-        with os.fdopen(handle, "wb") as out:
+        # "x": a new file, with 0o666 and the umask, the mode any program gives a new file.
+        with open(temp, "xb") as out:
             out.write(data)
+        if output:
+            finishing()
         put_in_place(temp, final)
+    except FileExistsError as error:
+        if error.filename == str(temp):
+            return write_atomically(final, data, output)  # another writer's name: choose again
+        raise
     except BaseException:
+        # Also when a signal lands between creating the temporary and writing it.
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise

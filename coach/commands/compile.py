@@ -79,7 +79,7 @@ def write_atomically(path: str, text: str) -> None:
     from coach.files import write_atomically as write_file
 
     try:
-        write_file(Path(path), text.encode("utf-8"))
+        write_file(Path(path), text.encode("utf-8"), output=True)
     except OSError as error:
         raise CoachError(f"cannot write {path}: {error.strerror or error}") from None
 

@@ -38,7 +38,7 @@ from coach.render.sidecars import (
     timeline_json,
 )
 from coach.render.tags import ChapterMark, TrackTags, make_cover, write_tags
-from coach.signals import held
+from coach.signals import finishing
 from coach.timeline import Timeline
 
 SPLITS = ("session", "exercise")
@@ -122,11 +122,11 @@ class Staging:
             if final.is_dir():
                 raise CoachError(f"cannot write {final}: a folder has that name")
         done = []
-        with held():
-            for temp, final in self.pending:
-                put_in_place(temp, final)
-                done.append(final)
-            self.pending = []
+        finishing()  # every file is ready: a signal now must not leave half of them renamed
+        for temp, final in self.pending:
+            put_in_place(temp, final)
+            done.append(final)
+        self.pending = []
         return done
 
     def abort(self) -> None:
