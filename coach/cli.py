@@ -14,7 +14,8 @@ import click
 
 from coach import __version__
 from coach.errors import CoachError, InputError
-from coach.signals import Stopped, stop_on_signals
+from coach.signals import Stopped, finishing, interruption, stop_on_signals
+from coach.terminal import printable
 
 # command name -> "module:attribute"; the order here is the order in --help.
 COMMANDS: dict[str, str] = {
@@ -51,14 +52,23 @@ class CoachGroup(click.Group):
         try:
             return super().invoke(ctx)
         except InputError as error:
+            # Messages quote the user's files: control characters are shown, never obeyed.
             for line in str(error).splitlines():
-                click.echo(line, err=True)
+                click.echo(printable(line), err=True)
             ctx.exit(2)
         except CoachError as error:
-            click.echo(f"Error: {error}", err=True)
+            click.echo(printable(f"Error: {error}"), err=True)
             ctx.exit(error.exit_code)
         except KeyboardInterrupt:
             # Commands clean up their temporaries in `finally` blocks; only the message is left.
+            click.echo("Interrupted.", err=True)
+            ctx.exit(130)
+        except Exception as error:
+            found = interruption(error)
+            if found is None:
+                raise
+            if isinstance(found, Stopped):
+                raise found from None
             click.echo("Interrupted.", err=True)
             ctx.exit(130)
 
@@ -85,3 +95,5 @@ def main() -> None:
             # Commands clean up in `finally` blocks while the exception unwinds.
             click.echo("Stopped.", err=True)
             raise SystemExit(stop.code) from None
+        finally:
+            finishing()  # the exit status is decided: a late signal must not change it

@@ -10,8 +10,8 @@ imports nothing heavy, so a remembered listing costs little more than `coach --h
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 from pathlib import Path
 
 import coach
@@ -55,11 +55,10 @@ def remembered_rows() -> list[Row] | None:
 
 def remember_rows(rows: list[Row]) -> None:
     """Keep `rows` for the next listing (a cache that cannot be written is skipped)."""
+    from coach.files import write_atomically
+
     target = _cache_file()
-    temp = target.with_name(f".{target.name}.{os.getpid()}.part")
-    try:
+    with contextlib.suppress(OSError):
+        text = json.dumps({"signature": signature(), "rows": rows})
         target.parent.mkdir(parents=True, exist_ok=True)
-        temp.write_text(json.dumps({"signature": signature(), "rows": rows}), encoding="utf-8")
-        os.replace(temp, target)
-    except OSError:
-        temp.unlink(missing_ok=True)
+        write_atomically(target, text.encode("utf-8"))

@@ -4,14 +4,21 @@ SIGINT raises KeyboardInterrupt as Python does by default; SIGTERM, SIGHUP and
 SIGQUIT raise `Stopped`. Either way the stack unwinds, temporaries are removed
 and the terminal is restored, and the CLI exits with 128 + the signal number.
 A second signal while that cleanup runs is ignored, so the cleanup finishes.
+
+Once a command starts putting its finished outputs in place (`finishing()`), a signal
+no longer stops it: the files are (about to be) complete, and exiting 128+n would say
+they are not. The renames take microseconds; the command then exits normally.
 """
 
 from __future__ import annotations
 
 import signal
+import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
+from typing import Any
 
 # SIGHUP and SIGQUIT do not exist on Windows.
 HANDLED = tuple(
@@ -24,6 +31,13 @@ HANDLED = tuple(
 def exit_code(number: int) -> int:
     """The shell's exit status for a process ended by signal `number`."""
     return 128 + number
+
+
+class _State:
+    """Whether coach's handlers are installed, and whether the command is finishing."""
+
+    active = 0
+    finishing = False
 
 
 class Stopped(BaseException):
@@ -42,16 +56,64 @@ def stop_on_signals() -> Iterator[None]:
 
     def handler(number: int, frame: FrameType | None) -> None:
         nonlocal stopping
-        if stopping:
+        if stopping or _State.finishing:
             return
         stopping = True
         if number == signal.SIGINT:
             raise KeyboardInterrupt
         raise Stopped(number)
 
+    previous_hook = sys.unraisablehook
+
+    def unraisable(info: Any) -> None:
+        # The handler ran inside a callback that cannot raise (a weakref callback of the
+        # import system, a __del__): Python would print the exception and go on. Deliver
+        # the signal again instead, where it can unwind the stack.
+        nonlocal stopping
+        error = info.exc_value
+        if isinstance(error, Stopped | KeyboardInterrupt):
+            stopping = False
+            signal.raise_signal(error.number if isinstance(error, Stopped) else signal.SIGINT)
+            return
+        previous_hook(info)
+
     old = {number: signal.signal(number, handler) for number in HANDLED}
+    sys.unraisablehook = unraisable
+    _State.finishing = False
+    _State.active += 1
     try:
         yield
     finally:
-        for number, previous in old.items():
-            signal.signal(number, previous)
+        _State.active -= 1
+        sys.unraisablehook = previous_hook
+        if not _State.finishing:
+            for number, previous in old.items():
+                signal.signal(number, previous)
+
+
+def finishing() -> None:
+    """The outputs are going into place: from now on the handled signals are ignored.
+
+    Ignored for good (SIG_IGN), not just by the handler: while the interpreter shuts
+    down it puts the default action back on signals that have a Python handler, and a
+    late signal would then kill the process after its work was done."""
+    _State.finishing = True
+    if _State.active and threading.current_thread() is threading.main_thread():
+        for number in HANDLED:
+            signal.signal(number, signal.SIG_IGN)
+
+
+def interruption(error: BaseException) -> BaseException | None:
+    """The KeyboardInterrupt or Stopped that `error` wraps, if any.
+
+    A signal raised while Python runs certain hooks comes out wrapped: an exception in
+    a descriptor's __set_name__ (as a dataclass is defined during an import) becomes a
+    RuntimeError whose cause is the interruption."""
+    seen = 0
+    found: BaseException | None = error
+    while found is not None and seen < 20:
+        if isinstance(found, KeyboardInterrupt | Stopped):
+            return found
+        found = found.__cause__ or found.__context__
+        seen += 1
+    return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -68,15 +69,16 @@ def test_damaged_entry_is_a_miss_and_is_synthesized_again(tmp_path: Path, damage
     engine = FakeEngine()
     cache = ClipCache(tmp_path)
     CachedVoice(engine, cache).prepare(["switch sides"])
-    path = cache.path(cache_key(engine.identity(), "switch sides"))
+    key = cache_key(engine.identity(), "switch sides")
+    path = cache.path(key)
     path.write_bytes(damage(path.read_bytes()))
-    assert decode_clip(path.read_bytes()) is None
+    assert decode_clip(path.read_bytes(), key) is None
 
     again = CachedVoice(engine, cache)
     clip = again.clip("switch sides")
     assert again.stats.synthesized == 1 and again.stats.disk_hits == 0
     assert clip.frames == engine.frames_for("switch sides")
-    assert decode_clip(path.read_bytes()) is not None  # repaired on disk
+    assert decode_clip(path.read_bytes(), key) is not None  # repaired on disk
 
 
 def test_second_voice_synthesizes_nothing(tmp_path: Path) -> None:
@@ -172,7 +174,7 @@ def test_two_processes_writing_one_key_never_expose_half_a_clip(tmp_path: Path) 
             data = path.read_bytes()
         except FileNotFoundError:
             continue
-        clip = decode_clip(data)
+        clip = decode_clip(data, key)
         assert clip is not None, "a reader saw a damaged entry"
         assert clip.frames in sizes
         seen += 1
@@ -185,7 +187,7 @@ def test_two_processes_writing_one_key_never_expose_half_a_clip(tmp_path: Path) 
 
 def test_encode_is_stable() -> None:
     # The on-disk format is a contract between versions: header then little-endian int16.
-    data = encode_clip(Clip(np.array([1, -2], dtype=np.int16)))
+    data = encode_clip(Clip(np.array([1, -2], dtype=np.int16)), "ab" * 32)
     assert data[:8] == b"COACHCLP"
     assert data[HEADER.size :] == b"\x01\x00\xfe\xff"
 
@@ -230,3 +232,166 @@ def test_an_unwritable_cache_only_costs_speed(
     assert voice.stats.synthesized == 2
     err = capsys.readouterr().err
     assert err.count("cannot write the clip cache") == 1
+
+
+def test_an_entry_copied_over_another_is_not_trusted(tmp_path: Path) -> None:
+    # A valid entry under the wrong name would make the coach speak the wrong words.
+    engine = FakeEngine()
+    cache = ClipCache(tmp_path)
+    CachedVoice(engine, cache).prepare(["left side", "right side, now the other one"])
+    left = cache.path(cache_key(engine.identity(), "left side"))
+    right = cache.path(cache_key(engine.identity(), "right side, now the other one"))
+    right.write_bytes(left.read_bytes())
+    voice = CachedVoice(engine, cache)
+    clip = voice.clip("right side, now the other one")
+    assert voice.stats.synthesized == 1
+    assert clip.frames == engine.frames_for("right side, now the other one")
+    assert clip.frames != engine.frames_for("left side")
+
+
+def _planted(tmp_path: Path, kind: str) -> tuple[FakeEngine, ClipCache, Path]:
+    engine = FakeEngine()
+    cache = ClipCache(tmp_path)
+    CachedVoice(engine, cache).prepare(["hold it"])
+    path = cache.path(cache_key(engine.identity(), "hold it"))
+    path.unlink()
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
+    return engine, cache, path
+
+
+@pytest.mark.parametrize("kind", ["fifo", "zero"])
+def test_a_planted_special_file_is_a_miss_not_a_hang(tmp_path: Path, kind: str) -> None:
+    if kind == "fifo" and not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this system")
+    if kind == "zero" and not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero on this system")
+    code = f"""
+import sys
+from pathlib import Path
+from coach.speech.cache import CachedVoice, ClipCache
+from coach.speech.fake import FakeEngine
+voice = CachedVoice(FakeEngine(), ClipCache(Path({str(tmp_path)!r})))
+print(voice.clip("hold it").frames)
+"""
+    engine, _, path = _planted(tmp_path, kind)
+    # In a child process with a time limit: before the fix a FIFO blocked forever.
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) == engine.frames_for("hold it")
+    assert path.is_file() and not path.is_symlink()  # replaced by a real entry
+
+
+def _unusable_cache(tmp_path: Path, kind: str) -> Path:
+    if kind == "file":
+        target = tmp_path / "cache-file"
+        target.write_text("not a folder\n")
+        return target
+    if kind == "below-a-file":
+        (tmp_path / "cache-file").write_text("not a folder\n")
+        return tmp_path / "cache-file" / "coach"
+    target = tmp_path / "locked"
+    (target / "clips" / "ab").mkdir(parents=True)
+    (target / "clips" / "ab" / ("ab" * 32 + ".clip")).write_bytes(b"x")
+    target.chmod(0o000)
+    if os.access(target, os.R_OK):  # root reads and writes through permission bits
+        target.chmod(0o755)
+        pytest.skip("running as root: permission bits cannot make a folder unreadable")
+    return target
+
+
+@pytest.mark.parametrize("kind", ["file", "below-a-file", "mode-0000"])
+@pytest.mark.parametrize("command", [["cache", "info"], ["cache", "clear"]])
+def test_an_unusable_cache_folder_is_one_clear_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, command: list[str]
+) -> None:
+    from click.testing import CliRunner
+
+    from coach.cli import cli
+
+    folder = _unusable_cache(tmp_path, kind)
+    monkeypatch.setenv("COACH_CACHE_DIR", str(folder))
+    try:
+        result = CliRunner().invoke(cli, command)
+    finally:
+        if kind == "mode-0000":
+            folder.chmod(0o755)
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.output
+    assert lines[0].startswith(f"Error: cannot {command[1] if command[1] == 'clear' else 'read'}")
+    assert str(folder) in lines[0] and "COACH_CACHE_DIR" in lines[0]
+
+
+def test_clear_says_what_it_could_not_remove(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A read-only cache: entries whose folder forbids removing them (chattr +i for root).
+    from click.testing import CliRunner
+
+    from coach.cli import cli
+
+    cache = ClipCache(tmp_path / "cache")
+    CachedVoice(FakeEngine(), cache).prepare(["one", "two"])
+    folders = sorted({p.parent for p in cache.files()})
+    locked = _lock(folders)
+    monkeypatch.setenv("COACH_CACHE_DIR", str(cache.directory))
+    try:
+        result = CliRunner().invoke(cli, ["cache", "clear"])
+    finally:
+        _unlock(folders, locked)
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: cannot clear the cache folder {cache.directory}")
+    assert "Traceback" not in result.output
+
+
+def _lock(folders: list[Path]) -> str:
+    for folder in folders:
+        folder.chmod(0o500)
+    probe = folders[0] / "probe"
+    try:
+        probe.write_bytes(b"")
+    except PermissionError:
+        return "mode"
+    probe.unlink()
+    for folder in folders:
+        folder.chmod(0o755)
+    chattr = shutil.which("chattr")
+    if chattr is None or subprocess.run([chattr, "+i", *map(str, folders)], check=False).returncode:
+        pytest.skip("running as root without chattr: a folder cannot be made read-only")
+    return "chattr"
+
+
+def _unlock(folders: list[Path], how: str) -> None:
+    if how == "chattr":
+        subprocess.run(["chattr", "-i", *map(str, folders)], check=True)
+    for folder in folders:
+        folder.chmod(0o755)
+
+
+@pytest.mark.parametrize("kind", ["file", "below-a-file", "mode-0000"])
+def test_list_still_lists_with_an_unusable_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    folder = _unusable_cache(tmp_path, kind)
+    env = {**os.environ, "COACH_CACHE_DIR": str(folder)}
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "coach", "list"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        if kind == "mode-0000":
+            folder.chmod(0o755)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert "seven-minute" in result.stdout and "tabata" in result.stdout

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -121,3 +124,109 @@ def test_every_shipped_routine_renders(tmp_path: Path) -> None:
         doc = read_json(tmp_path / f"{name}.timeline.json")
         length = MP3(tmp_path / f"{name}.mp3").info.length
         assert abs(length - doc["duration"]) < 0.2, name
+
+
+def test_a_routine_with_256_exercises_renders_every_chapter(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    lines = ["title: Many moves", "sections:", "  - title: All", "    exercises:"]
+    lines += [f"      - name: Move {n}\n        work: 3s" for n in range(1, 257)]
+    routine = tmp_path / "many-moves.yaml"
+    routine.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(
+        cli, ["render", str(routine), "--engine", "fake", "--bitrate", "32k", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    doc = read_json(out / "many-moves.timeline.json")
+    titles = [chapter["title"] for chapter in doc["chapters"]]
+    assert sum(title.startswith("Move ") for title in titles) == 256
+    tag = ID3(out / "many-moves.mp3")
+    starts = sorted((c.start_time, str(c.sub_frames["TIT2"])) for c in tag.getall("CHAP"))
+    assert [title for _, title in starts] == titles
+
+
+def _tag_titles(mp3: Path) -> tuple[str, str]:
+    tag = ID3(mp3)
+    return str(tag["TIT2"]), str(tag["TALB"])
+
+
+def _render(runner: CliRunner, *args: str) -> list[str]:
+    result = runner.invoke(cli, ["render", *args, "--engine", "fake", "--no-cover", "-q"])
+    assert result.exit_code == 0, result.output
+    return result.stdout.splitlines()
+
+
+def test_level_and_edits_show_in_the_names_and_tags(runner: CliRunner, tmp_path: Path) -> None:
+    out = str(tmp_path)
+    _render(runner, "at-home-glutes", "-o", out)
+    level_one = (tmp_path / "at-home-glutes.mp3").read_bytes()
+    _render(runner, "at-home-glutes", "--level", "2", "-o", out)
+    assert (tmp_path / "at-home-glutes.mp3").read_bytes() == level_one  # not overwritten
+    level_two = tmp_path / "at-home-glutes-level-2.mp3"
+    assert _tag_titles(level_two) == ("Glutes at home (level 2)",) * 2
+    assert _tag_titles(tmp_path / "at-home-glutes.mp3") == ("Glutes at home",) * 2
+
+    for cues_name, expected in (("at-home-glutes.cues", "at-home-glutes-edited"), ("x.cues", "x")):
+        cues = tmp_path / cues_name
+        compiled = runner.invoke(cli, ["compile", "at-home-glutes", "-o", str(cues), "--no-check"])
+        assert compiled.exit_code == 0, compiled.output
+        text = cues.read_text(encoding="utf-8")
+        assert "Go slow" in text
+        cues.write_text(text.replace("Go slow", "Take it slow"), encoding="utf-8")
+        assert _render(runner, str(cues), "-o", out) == [str(tmp_path / f"{expected}.mp3")]
+        assert _tag_titles(tmp_path / f"{expected}.mp3") == ("Glutes at home (edited)",) * 2
+    assert (tmp_path / "at-home-glutes.mp3").read_bytes() == level_one
+    doc = read_json(tmp_path / "x.timeline.json")
+    assert doc["title"] == "Glutes at home (edited)"
+
+
+def test_name_and_title_options(runner: CliRunner, tmp_path: Path) -> None:
+    lines = _render(
+        runner, ROUTINE, "-o", str(tmp_path), "--name", "Für später/../x", "--title", "Ganzkörper"
+    )
+    mp3 = tmp_path / "für-später-x.mp3"
+    assert lines == [str(mp3)]
+    assert _tag_titles(mp3) == ("Ganzkörper", "Ganzkörper")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "für-später-x.lrc",
+        "für-später-x.mp3",
+        "für-später-x.timeline.json",
+    ]
+    probe = shutil.which("ffprobe")
+    if probe is None:
+        pytest.skip("ffprobe not installed")
+    tags = json.loads(
+        subprocess.run(
+            [probe, "-v", "error", "-show_entries", "format_tags", "-of", "json", str(mp3)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )["format"]["tags"]
+    assert tags["title"] == "Ganzkörper" and tags["album"] == "Ganzkörper"
+
+
+EVIL_CUES = r"""coach-cues 1
+title "Evil\u001b]0;pwned\u0007\u001b[2J"
+routine "evil"
+level 1
+
+chapter "Bad\u001b[2J chapter"
+window work 1.000 "Evil\u001b[31m window"
+  @0.000 p80 count "This sentence is far too long to be spoken in one second\u001b[2J"
+"""
+
+
+def test_routine_text_reaches_the_terminal_escaped(runner: CliRunner, tmp_path: Path) -> None:
+    cues = tmp_path / "evil.cues"
+    cues.write_text(EVIL_CUES, encoding="utf-8")
+    result = runner.invoke(cli, ["render", str(cues), "--engine", "fake", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert r"Bad\x1b[2J chapter" in result.output  # the warning names the chapter, escaped
+    strict = runner.invoke(
+        cli, ["render", str(cues), "--engine", "fake", "-o", str(tmp_path), "--strict"]
+    )
+    assert strict.exit_code == 2
+    assert "\x1b" not in strict.output and r"second\x1b[2J" in strict.output

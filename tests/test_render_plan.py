@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from coach.render.encode import (
     BLOCK_FRAMES,
@@ -94,3 +97,45 @@ def test_a_damaged_entry_is_planned_again(tmp_path: Path) -> None:
     plan = plan_mix(timeline, remember=tmp_path)
     assert plan.voice_gain == expected.voice_gain
     assert np.array_equal(_pcm(plan), _pcm(expected))
+
+
+def test_an_edited_gain_is_caught_by_the_checksum_and_planned_again(tmp_path: Path) -> None:
+    # Valid JSON with the right key: only the checksum can tell that the gain was changed.
+    timeline = _timeline()
+    expected = plan_mix(timeline)
+    plan_mix(timeline, remember=tmp_path)
+    (entry,) = tmp_path.glob("*.json")
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    data["gain_db"] += 30
+    entry.write_text(json.dumps(data), encoding="utf-8")
+    plan = plan_mix(timeline, remember=tmp_path)
+    assert plan.voice_gain == expected.voice_gain
+    played = _pcm(plan)
+    assert np.array_equal(played, _pcm(expected))
+    speech = played[: timeline.tones[0].start].astype(np.int32)
+    assert int(np.abs(speech).max()) <= 32767 * 10 ** (-1 / 20) + 1  # under the ceiling
+    replanned = json.loads(entry.read_text(encoding="utf-8"))
+    assert replanned["gain_db"] == pytest.approx(data["gain_db"] - 30)
+
+
+def test_a_plan_copied_under_another_name_is_not_trusted(tmp_path: Path) -> None:
+    plan_mix(_timeline(), remember=tmp_path)
+    moved = _timeline(shift=5)
+    plan_mix(moved, remember=tmp_path)
+    first, second = sorted(tmp_path.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
+    data = json.loads(first.read_text(encoding="utf-8"))
+    data["gain_db"] += 6
+    second.write_text(json.dumps({**data, "key": second.stem}), encoding="utf-8")
+    plan = plan_mix(moved, remember=tmp_path)
+    assert np.array_equal(_pcm(plan), _pcm(plan_mix(moved)))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_where_a_plan_should_be_does_not_hang(tmp_path: Path) -> None:
+    timeline = _timeline()
+    plan_mix(timeline, remember=tmp_path)
+    (entry,) = tmp_path.glob("*.json")
+    entry.unlink()
+    os.mkfifo(entry)
+    plan = plan_mix(timeline, remember=tmp_path)  # would block forever opening the FIFO
+    assert np.array_equal(_pcm(plan), _pcm(plan_mix(timeline)))

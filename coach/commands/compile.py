@@ -6,6 +6,7 @@ import click
 
 from coach.commands.script_options import report_fit, script_options
 from coach.commands.speech_options import speech_options, voice_from_options
+from coach.terminal import printable
 
 
 @click.command("compile")
@@ -58,35 +59,29 @@ def compile_command(
             if strict:
                 raise
             # The script itself does not need a voice; only the fit check does.
-            click.echo(f"note: fit check skipped, the voice cannot start: {error}", err=True)
+            click.echo(
+                printable(f"note: fit check skipped, the voice cannot start: {error}"), err=True
+            )
         else:
             report_fit(resolve(script, speaker).warnings, strict)
     if output is None:
         click.echo(text, nl=False)
     else:
         write_atomically(output, text)
-        click.echo(f"wrote {output}", err=True)
+        click.echo(printable(f"wrote {output}"), err=True)
 
 
 def write_atomically(path: str, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same folder, then rename."""
-    import os
-    import tempfile
+    """Write the cue script to `path` whole or not at all (coach.files)."""
+    from pathlib import Path
 
     from coach.errors import CoachError
+    from coach.files import write_atomically as write_file
 
-    folder = os.path.dirname(os.path.abspath(path))
     try:
-        handle, temp = tempfile.mkstemp(prefix=".coach-", suffix=".tmp", dir=folder)
+        write_file(Path(path), text.encode("utf-8"), output=True)
     except OSError as error:
-        raise CoachError(f"cannot write {path}: {error.strerror}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temp, path)
-    except OSError as error:
-        os.unlink(temp)
-        raise CoachError(f"cannot write {path}: {error.strerror}") from None
+        raise CoachError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 @click.command("phrases")
@@ -103,4 +98,4 @@ def phrases_command(file: str | None) -> None:
         click.echo(default_text(), nl=False)
         return
     load_phrasebook(file)
-    click.echo(f"{file}: ok")
+    click.echo(printable(f"{file}: ok"))

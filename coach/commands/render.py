@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from coach.commands.script_options import report_fit, script_options
 from coach.commands.speech_options import speech_options, voice_from_options
+from coach.terminal import printable
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -30,11 +34,24 @@ class _ReportingVoice:
 
     def prepare(self, texts: Iterable[str]) -> None:
         if self.done < len(self.chapters):
-            self.bar.label = f"Synthesizing {self.chapters[self.done][:30]}"
+            self.bar.label = f"Synthesizing {printable(self.chapters[self.done][:30])}"
             self.bar.render_progress()
         self.voice.prepare(texts)
         self.done += 1
         self.bar.update(1)
+
+
+@contextmanager
+def _encoding_bar(
+    show: bool, frames: int, seconds: float
+) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar over the session's samples on stderr (or nothing), as a callback."""
+    if not show:
+        yield None
+        return
+    label = f"Encoding {seconds / 60:.1f} min"
+    with click.progressbar(length=frames, label=label, show_eta=True, file=sys.stderr) as bar:
+        yield bar.update
 
 
 @click.command("render")
@@ -77,6 +94,20 @@ class _ReportingVoice:
     metavar="N",
     help="Tracks encoded in parallel (with --split exercise).",
 )
+@click.option(
+    "--name",
+    default=None,
+    metavar="NAME",
+    help="File name for the MP3 (and its folder with --split exercise), made safe for phones."
+    " Default: the routine's name, plus the level and 'edited' where they apply.",
+)
+@click.option(
+    "--title",
+    default=None,
+    metavar="TEXT",
+    help="Title in the tags and on the cover. Default: the routine's title, plus the level"
+    " and 'edited' where they apply.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @script_options
 @speech_options
@@ -88,6 +119,8 @@ def render_command(
     music: str | None,
     no_cover: bool,
     jobs: int,
+    name: str | None,
+    title: str | None,
     quiet: bool,
     level: int | None,
     phrases: str | None,
@@ -101,11 +134,11 @@ def render_command(
 
     Writes DIR/<routine>.mp3 with chapters, or with --split exercise
     DIR/<routine>/NN-<exercise>.mp3 and a .m3u8 playlist; beside every MP3 a
-    .lrc (lyrics: the cue being spoken) and a .timeline.json.
+    .lrc (lyrics: the cue being spoken) and a .timeline.json. Another level is
+    named <routine>-level-N; an edited .cues file is named after that file.
     """
-    import sys
-
-    from coach.pipeline import load_script
+    from coach.pipeline import CUES_SUFFIX, load_script
+    from coach.render.names import render_names
     from coach.render.render import parse_bitrate, render_timeline
     from coach.resolve import chapter_titles, resolve
 
@@ -127,26 +160,29 @@ def render_command(
     else:
         timeline = resolve(script, speaker)
     report_fit(timeline.warnings, strict)
+    edited = routine if routine.lower().endswith(CUES_SUFFIX) else None
+    stem, shown = render_names(script.title, script.routine, script.level, edited)
     rate_hz = timeline.sample_rate
-    if show:
-        with click.progressbar(
-            length=timeline.length,
-            label=f"Encoding {timeline.duration / 60:.1f} min",
-            show_eta=True,
-            file=sys.stderr,
-        ) as bar:
-            result = render_timeline(
-                timeline, out_dir, split, bitrate, music, not no_cover, jobs, bar.update
-            )
-    else:
-        result = render_timeline(timeline, out_dir, split, bitrate, music, not no_cover, jobs)
+    with _encoding_bar(show, timeline.length, timeline.duration) as progress:
+        result = render_timeline(
+            timeline,
+            out_dir,
+            split,
+            bitrate,
+            music,
+            not no_cover,
+            jobs,
+            progress,
+            name=name or stem,
+            title=title or shown,
+        )
     for path in result.tracks:
-        click.echo(str(path))
+        click.echo(printable(str(path)))
     if not quiet:
         minutes, seconds = divmod(round(timeline.length / rate_hz), 60)
         click.echo(
             f"{len(result.tracks)} track{'s' if len(result.tracks) != 1 else ''}, "
             f"{minutes}:{seconds:02d}, {len(timeline.chapters)} chapters, "
-            f"{len(result.files)} files in {out_dir}",
+            f"{len(result.files)} files in {printable(out_dir)}",
             err=True,
         )

@@ -40,8 +40,10 @@ def script_options(command: F) -> F:
 
 def report_fit(warnings: list[str], strict: bool) -> None:
     """Print fit warnings on stderr; with `strict`, any warning is an error (exit 2)."""
+    from coach.terminal import printable
+
     for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(printable(f"warning: {warning}"), err=True)
     if strict and warnings:
         from coach.errors import InputError
 

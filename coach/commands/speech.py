@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from coach.terminal import printable
+
 DEFAULT_ENGINE = "pyttsx3"
 
 
@@ -29,7 +31,8 @@ def voices_command(engine: str, language: str | None) -> None:
     rows += [(v.id, v.name, ", ".join(v.languages)) for v in voices]
     widths = [max(len(row[i]) for row in rows) for i in range(2)]
     for row in rows:
-        click.echo(f"{row[0].ljust(widths[0])}  {row[1].ljust(widths[1])}  {row[2]}".rstrip())
+        line = f"{row[0].ljust(widths[0])}  {row[1].ljust(widths[1])}  {row[2]}"
+        click.echo(printable(line.rstrip()))
 
 
 @click.group("cache")
@@ -43,7 +46,7 @@ def cache_info_command() -> None:
     from coach.speech.cache import ClipCache
 
     info = ClipCache().info()
-    click.echo(f"location: {info.directory}")
+    click.echo(printable(f"location: {info.directory}"))
     click.echo(f"clips:    {info.entries}")
     click.echo(f"size:     {_size(info.bytes)}")
 
@@ -51,18 +54,23 @@ def cache_info_command() -> None:
 @cache_group.command("clear")
 def cache_clear_command() -> None:
     """Delete every cached clip and remembered plan (they are made again when next needed)."""
-    import shutil
+    import contextlib
 
     from coach.listing import FILE_NAME
-    from coach.render.plancache import FOLDER
-    from coach.speech.cache import ClipCache
+    from coach.render import plancache
+    from coach.speech.cache import ClipCache, cache_error
 
     cache = ClipCache()
     removed = cache.clear()
     # What renders and `coach list` remember lives beside the clips: it goes too.
-    shutil.rmtree(cache.directory / FOLDER, ignore_errors=True)
-    (cache.directory / FILE_NAME).unlink(missing_ok=True)
-    click.echo(f"removed {removed} clip{'s' if removed != 1 else ''} from {cache.directory}")
+    try:
+        plancache.forget_all(cache.directory / plancache.FOLDER)
+        with contextlib.suppress(FileNotFoundError):
+            (cache.directory / FILE_NAME).unlink()
+    except OSError as error:
+        raise cache_error(cache.directory, "clear", error) from None
+    plural = "s" if removed != 1 else ""
+    click.echo(printable(f"removed {removed} clip{plural} from {cache.directory}"))
 
 
 def _size(count: int) -> str:

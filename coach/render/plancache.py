@@ -5,8 +5,10 @@ session rendered again (another bitrate, split or output folder, or simply again
 the answer is the same, so it is kept in the cache folder under a digest of
 everything it depends on: the plan's format and constants, coach's version, the
 target, the sample rate and length, where every cue starts and the exact samples
-of its clip, and every tone. Any difference gives another name; an unreadable or
-damaged entry is ignored and planned again. Entries are a few bytes of JSON.
+of its clip, and every tone. Any difference gives another name. Each entry carries
+a checksum of its key and numbers, so an entry that was edited, damaged or copied
+under another name is ignored and planned again (and replaced). Entries are a few
+bytes of JSON, read only from regular files of a bounded size.
 """
 
 from __future__ import annotations
@@ -16,17 +18,18 @@ import hashlib
 import json
 import math
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 import coach
+from coach.files import read_own_file, write_atomically
 from coach.timeline import Timeline
 
-FORMAT = 1
+FORMAT = 2
 FOLDER = "plans"
+MAX_ENTRY_BYTES = 4096
 
 
 @dataclass(frozen=True)
@@ -58,29 +61,43 @@ def plan_key(timeline: Timeline, settings: str) -> str:
     return digest.hexdigest()
 
 
+def _checksum(key: str, gain_db: float, loudness: float) -> str:
+    text = f"{FORMAT}|{key}|{gain_db!r}|{loudness!r}"
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
 def recall(folder: Path, key: str) -> Remembered | None:
-    """The plan remembered under `key`, or None."""
+    """The plan remembered under `key`, or None if absent, damaged or not this key's."""
     try:
-        data = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
+        data = json.loads(read_own_file(folder / f"{key}.json", MAX_ENTRY_BYTES))
         found = Remembered(float(data["gain_db"]), float(data["loudness"]))
+        check = data["check"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if data.get("key") != key or not math.isfinite(found.gain_db + found.loudness):
+    if not math.isfinite(found.gain_db + found.loudness):
+        return None
+    if data.get("key") != key or check != _checksum(key, found.gain_db, found.loudness):
         return None
     return found
 
 
 def remember(folder: Path, key: str, plan: Remembered) -> None:
     """Keep `plan` under `key`; a folder that cannot be written is no error."""
-    text = json.dumps({"key": key, "gain_db": plan.gain_db, "loudness": plan.loudness})
+    check = _checksum(key, plan.gain_db, plan.loudness)
+    entry = {"key": key, "gain_db": plan.gain_db, "loudness": plan.loudness, "check": check}
     with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.replace(temp, folder / f"{key}.json")
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
+        write_atomically(folder / f"{key}.json", json.dumps(entry).encode("utf-8"))
+
+
+def forget_all(folder: Path) -> None:
+    """Remove every remembered plan (and any temporary a killed run left); OSError if not."""
+    try:
+        names = os.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in names:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(folder / name)
+    with contextlib.suppress(FileNotFoundError):
+        os.rmdir(folder)

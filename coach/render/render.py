@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import contextlib
 import math
-import os
 import re
 import secrets
 import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from coach.errors import CoachError, InputError
+from coach.files import put_in_place, temp_beside
 from coach.paths import default_cache_dir
 from coach.render import plancache
 from coach.render.encode import PendingPlan, Span, encode_group, encode_span
@@ -39,6 +39,7 @@ from coach.render.sidecars import (
     timeline_json,
 )
 from coach.render.tags import ChapterMark, TrackTags, make_cover, write_tags
+from coach.signals import finishing
 from coach.timeline import Timeline
 
 SPLITS = ("session", "exercise")
@@ -93,19 +94,23 @@ class Staging:
         self._token = secrets.token_hex(4)
 
     def make_dir(self, path: Path) -> None:
+        """Create `path` and its missing parents, remembering which ones this render made."""
         missing = []
         probe = path
         while not probe.exists():
             missing.append(probe)
             probe = probe.parent
         for folder in reversed(missing):
-            folder.mkdir()
+            try:
+                folder.mkdir()
+            except FileExistsError:
+                continue  # another render made it at the same moment: it is not ours to remove
             self.created_dirs.append(folder)
         if not path.is_dir():
             raise CoachError(f"{path} exists and is not a folder")
 
     def temp_for(self, final: Path) -> Path:
-        temp = final.with_name(f".{final.name}.{self._token}.part")
+        temp = temp_beside(final, self._token)
         self.pending.append((temp, final))
         return temp
 
@@ -113,12 +118,14 @@ class Staging:
         self.temp_for(final).write_text(text, encoding="utf-8")
 
     def commit(self) -> list[Path]:
+        """Rename every temporary to its final name: all of them, even if a signal comes."""
         for _, final in self.pending:
             if final.is_dir():
                 raise CoachError(f"cannot write {final}: a folder has that name")
         done = []
+        finishing()  # every file is ready: a signal now must not leave half of them renamed
         for temp, final in self.pending:
-            os.replace(temp, final)
+            put_in_place(temp, final)
             done.append(final)
         self.pending = []
         return done
@@ -218,11 +225,15 @@ def render_timeline(
     jobs: int = 1,
     progress: Progress | None = None,
     remember_plan: bool = True,
+    name: str | None = None,
+    title: str | None = None,
 ) -> RenderResult:
     """Write the MP3 file(s) and sidecars for `timeline` into `out_dir`.
 
-    With `remember_plan`, the loudness plan is kept in the cache folder and reused when
-    the same session is rendered again (see coach.render.plancache)."""
+    `name` is the file name (made safe; default: the routine's name) and `title` the
+    title in the tags (default: the session's). With `remember_plan`, the loudness plan
+    is kept in the cache folder and reused when the same session is rendered again
+    (see coach.render.plancache)."""
     if split not in SPLITS:
         raise InputError(f"--split {split}: choose session or exercise")
     if jobs < 1:
@@ -231,6 +242,7 @@ def render_timeline(
         raise InputError("the session is empty: nothing to render")
     rate = parse_bitrate(bitrate)
     find_ffmpeg()
+    timeline = replace(timeline, routine=name or timeline.routine, title=title or timeline.title)
     out = Path(out_dir)
     tracks = plan_tracks(timeline, out, split)
     staging = Staging()

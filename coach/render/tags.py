@@ -3,7 +3,9 @@
 Tags are written with mutagen into the finished (still temporary) MP3, as
 ID3v2.3, the version every phone and car stereo reads. Session files get
 CHAP frames (one per chapter, with its title) and a CTOC listing them, so
-players that show chapters can jump to an exercise.
+players that show chapters can jump to an exercise. A CTOC lists at most 255
+entries (its count is one byte), so a longer session gets a top-level CTOC whose
+entries are child CTOCs of up to 255 chapters each, in time order.
 """
 
 from __future__ import annotations
@@ -13,12 +15,16 @@ import importlib
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 ARTIST = "coach"
 GENRE = "Fitness"
 COVER_SIZE = 600
+FONT_FILE = "DejaVuSans-Bold.ttf"
+TOC_ENTRIES = 255  # the most one CTOC frame can list
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,7 @@ def write_tags(path: Path, tags: TrackTags) -> None:
     """Replace any tag in the MP3 at `path` with `tags`."""
     # mutagen's frame classes are untyped; reach them through one Any-typed module.
     id3: Any = importlib.import_module("mutagen.id3")
-    APIC, CHAP, COMM, CTOC, TALB = id3.APIC, id3.CHAP, id3.COMM, id3.CTOC, id3.TALB
+    APIC, CHAP, COMM, TALB = id3.APIC, id3.CHAP, id3.COMM, id3.TALB
     TCON, TIT2, TPE1, TPE2, TRCK = id3.TCON, id3.TIT2, id3.TPE1, id3.TPE2, id3.TRCK
 
     tag = id3.ID3()
@@ -71,14 +77,8 @@ def write_tags(path: Path, tags: TrackTags) -> None:
         )
     if tags.chapters:
         ids = [f"chp{index}" for index in range(len(tags.chapters))]
-        tag.add(
-            CTOC(
-                element_id="toc",
-                flags=id3.CTOCFlags.TOP_LEVEL | id3.CTOCFlags.ORDERED,
-                child_element_ids=ids,
-                sub_frames=[TIT2(encoding=3, text=[tags.album])],
-            )
-        )
+        for frame in _tables_of_contents(id3, ids, tags.album):
+            tag.add(frame)
         for element_id, mark in zip(ids, tags.chapters, strict=True):
             tag.add(
                 CHAP(
@@ -91,6 +91,28 @@ def write_tags(path: Path, tags: TrackTags) -> None:
     tag.save(str(path), v2_version=3)
     if tags.chapters:
         put_chapters_in_time_order(path)
+
+
+def _tables_of_contents(id3: Any, ids: list[str], title: str) -> list[Any]:
+    """CTOC frames for chapters `ids`: one, or a top level over child tables of 255 each."""
+    flags = id3.CTOCFlags.ORDERED
+    frames = []
+    level, depth = ids, 0
+    while len(level) > TOC_ENTRIES:
+        depth += 1
+        groups = [level[at : at + TOC_ENTRIES] for at in range(0, len(level), TOC_ENTRIES)]
+        level = [f"toc{depth}-{number}" for number in range(len(groups))]
+        frames += [
+            id3.CTOC(element_id=name, flags=flags, child_element_ids=group, sub_frames=[])
+            for name, group in zip(level, groups, strict=True)
+        ]
+    top = id3.CTOC(
+        element_id="toc",
+        flags=flags | id3.CTOCFlags.TOP_LEVEL,
+        child_element_ids=level,
+        sub_frames=[id3.TIT2(encoding=3, text=[title])],
+    )
+    return [top, *frames]
 
 
 def put_chapters_in_time_order(path: Path) -> None:
@@ -128,7 +150,7 @@ def _chapter_start(frame: bytes) -> int:
 
 def make_cover(title: str, subtitle: str = "coach") -> bytes:
     """A square PNG: `title` in large letters on a plain background chosen from the title."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     digest = hashlib.sha256(title.encode("utf-8")).digest()
     hue = digest[0] / 255
@@ -139,9 +161,9 @@ def make_cover(title: str, subtitle: str = "coach") -> bytes:
     width = COVER_SIZE - 2 * margin
     size = 72
     lines: list[str] = []
-    font = ImageFont.load_default(size)
+    font = cover_font(size)
     while size >= 24:
-        font = ImageFont.load_default(size)
+        font = cover_font(size)
         lines = _wrap(title or "coach", font, draw, width)
         if len(lines) <= 5:
             break
@@ -153,11 +175,26 @@ def make_cover(title: str, subtitle: str = "coach") -> bytes:
     for line, height in zip(lines, heights, strict=True):
         draw.text((margin, top), line, font=font, fill=(255, 255, 255))
         top += height + spacing
-    small = ImageFont.load_default(max(20, size // 2))
+    small = cover_font(max(20, size // 2))
     draw.text((margin, COVER_SIZE - margin - size // 2), subtitle, font=small, fill=(220, 220, 220))
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
+
+
+def cover_font(size: int) -> Any:
+    """The cover's typeface at `size` px: DejaVu Sans Bold, shipped in coach/render/fonts.
+
+    Pillow's built-in font covers only ASCII; DejaVu Sans draws Latin with every accent,
+    Greek and Cyrillic, so titles such as "Ganzkörper – Übung" show as written."""
+    from PIL import ImageFont
+
+    return ImageFont.truetype(io.BytesIO(_font_bytes()), size)
+
+
+@lru_cache(maxsize=1)
+def _font_bytes() -> bytes:
+    return resources.files("coach.render").joinpath("fonts", FONT_FILE).read_bytes()
 
 
 def _box(draw: object, text: str, font: object) -> tuple[int, int, int, int]:

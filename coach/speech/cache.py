@@ -1,21 +1,24 @@
 """The clip cache: every synthesized clip kept on disk, keyed by engine identity and text.
 
-An entry is one file: a 24-byte header (magic, format version, sample rate, frame
-count, CRC-32 of the samples) and the samples as little-endian int16. A reader
-trusts an entry only when the header, the file size and the checksum all agree;
-anything else (a torn write, a truncated or corrupt file) is a miss, and the clip
-is synthesized again. Writers write a temporary file in the same folder and rename
-it over the entry, so a reader never sees half a clip, even with two renders at once.
+An entry is one file: a 56-byte header (magic, format version, sample rate, frame
+count, CRC-32 of the samples, and the entry's own key) and the samples as
+little-endian int16. A reader trusts an entry only when the header, the key, the
+file size and the checksum all agree; anything else (a torn write, a truncated or
+corrupt file, a valid entry copied under another key's name) is a miss, and the
+clip is synthesized again. Only regular files of a bounded size are read, so a FIFO
+or a link planted in the cache cannot hang a run. Writers write a temporary file in
+the same folder and rename it over the entry (coach.files), so a reader never sees
+half a clip, even with two renders at once.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import struct
 import sys
-import tempfile
 import threading
 import zlib
 from collections.abc import Iterable
@@ -24,13 +27,16 @@ from pathlib import Path
 
 import numpy as np
 
-from coach.paths import default_cache_dir
+from coach.errors import CoachError
+from coach.files import read_own_file, write_atomically
+from coach.paths import CACHE_ENV, default_cache_dir
 from coach.speech.base import Clip, Engine
 
 MAGIC = b"COACHCLP"
-FORMAT = 1
-HEADER = struct.Struct("<8sHxxIQI")  # magic, format, (pad), rate, frames, crc32
+FORMAT = 2
+HEADER = struct.Struct("<8sHxxIQI32s")  # magic, format, (pad), rate, frames, crc32, key
 SUFFIX = ".clip"
+MAX_ENTRY_BYTES = HEADER.size + 2 * 22050 * 60 * 30  # half an hour of speech: far more than a cue
 
 
 def cache_key(identity: str, text: str) -> str:
@@ -38,21 +44,23 @@ def cache_key(identity: str, text: str) -> str:
     return hashlib.sha256(f"{identity}\x00{text}".encode()).hexdigest()
 
 
-def encode_clip(clip: Clip) -> bytes:
+def encode_clip(clip: Clip, key: str) -> bytes:
+    """The bytes of the entry that stores `clip` under `key`."""
     payload = clip.samples.astype("<i2", copy=False).tobytes()
-    header = HEADER.pack(MAGIC, FORMAT, clip.sample_rate, clip.frames, zlib.crc32(payload))
+    crc = zlib.crc32(payload)
+    header = HEADER.pack(MAGIC, FORMAT, clip.sample_rate, clip.frames, crc, bytes.fromhex(key))
     return header + payload
 
 
-def decode_clip(data: bytes) -> Clip | None:
-    """The clip in an entry's bytes, or None when the entry is damaged in any way."""
+def decode_clip(data: bytes, key: str) -> Clip | None:
+    """The clip in an entry's bytes, or None when it is damaged or belongs to another key."""
     if len(data) < HEADER.size:
         return None
-    magic, version, rate, frames, crc = HEADER.unpack_from(data)
+    magic, version, rate, frames, crc, owner = HEADER.unpack_from(data)
     payload = data[HEADER.size :]
     if magic != MAGIC or version != FORMAT or rate <= 0 or len(payload) != frames * 2:
         return None
-    if zlib.crc32(payload) != crc:
+    if owner != bytes.fromhex(key) or zlib.crc32(payload) != crc:
         return None
     return Clip(np.frombuffer(payload, dtype="<i2").astype(np.int16), rate)
 
@@ -75,13 +83,15 @@ class ClipCache:
         return self.clips / key[:2] / f"{key}{SUFFIX}"
 
     def get(self, key: str) -> Clip | None:
-        """The cached clip, or None if absent or damaged (a damaged entry is removed)."""
+        """The cached clip, or None if absent or untrustworthy (a damaged entry is removed)."""
         path = self.path(key)
         try:
-            data = path.read_bytes()
-        except OSError:
+            data = read_own_file(path, MAX_ENTRY_BYTES)
+        except FileNotFoundError:
             return None
-        clip = decode_clip(data)
+        except OSError:
+            data = b""  # a folder, a FIFO, a link or a huge file where an entry should be
+        clip = decode_clip(data, key)
         if clip is None:
             with contextlib.suppress(OSError):
                 path.unlink()
@@ -91,41 +101,71 @@ class ClipCache:
         """Store a clip atomically: temp file in the same folder, then rename over the entry."""
         path = self.path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=".tmp-", suffix=SUFFIX, dir=path.parent)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(encode_clip(clip))
-            os.replace(temp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
+        write_atomically(path, encode_clip(clip, key))
 
-    def entries(self) -> list[Path]:
-        if not self.clips.is_dir():
-            return []
-        return sorted(self.clips.glob(f"*/*{SUFFIX}"))
+    def files(self, doing: str = "read") -> list[Path]:
+        """Every file in the clip folders: entries and any temporary left by a killed run.
+
+        CoachError if the cache folder cannot be read."""
+        found: list[Path] = []
+        try:
+            if self.directory.exists() and not self.directory.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, "it is a file, not a folder")
+            with os.scandir(self.clips) as folders:
+                for folder in folders:
+                    if folder.is_dir(follow_symlinks=False):
+                        with os.scandir(folder.path) as entries:
+                            found += [Path(e.path) for e in entries if not e.is_dir()]
+        except FileNotFoundError:
+            return []  # nothing cached yet
+        except OSError as error:
+            raise cache_error(self.directory, doing, error) from None
+        return sorted(found)
 
     def info(self) -> CacheInfo:
-        entries = [p for p in self.entries() if not p.name.startswith(".tmp-")]
+        entries = [p for p in self.files() if _is_entry(p)]
         size = 0
         for entry in entries:
             with contextlib.suppress(OSError):
-                size += entry.stat().st_size
+                size += entry.lstat().st_size
         return CacheInfo(self.directory, len(entries), size)
 
     def clear(self) -> int:
-        """Remove every entry (and leftover temp files); the number of entries removed."""
+        """Remove every entry (and leftover temp files); the number of entries removed.
+
+        CoachError naming the first failure if anything could not be removed."""
         removed = 0
-        for entry in self.entries():
-            with contextlib.suppress(OSError):
+        failures: list[OSError] = []
+        for entry in self.files("clear"):
+            try:
                 entry.unlink()
-                removed += not entry.name.startswith(".tmp-")
-        if self.clips.is_dir():
-            for folder in self.clips.iterdir():
+            except FileNotFoundError:
+                continue
+            except OSError as error:
+                failures.append(error)
+                continue
+            removed += _is_entry(entry)
+        with contextlib.suppress(OSError), os.scandir(self.clips) as folders:
+            for folder in folders:
                 with contextlib.suppress(OSError):
-                    folder.rmdir()
+                    os.rmdir(folder.path)
+        if failures:
+            raise cache_error(self.directory, "clear", failures[0], len(failures))
         return removed
+
+
+def _is_entry(path: Path) -> bool:
+    return path.suffix == SUFFIX and not path.name.startswith(".")
+
+
+def cache_error(directory: Path, doing: str, error: OSError, count: int = 1) -> CoachError:
+    """The one message for a cache folder that cannot be read or cleared."""
+    reason = error.strerror or str(error)
+    files = f" ({count} files)" if count > 1 else ""
+    return CoachError(
+        f"cannot {doing} the cache folder {directory}: {reason}{files}; it only makes runs "
+        f"faster: fix its permissions, or point {CACHE_ENV} at another folder"
+    )
 
 
 @dataclass

@@ -5,10 +5,16 @@ calls, prints "Audio saved to ..." on stdout and plays say() through aplay. So e
 utterance gets its own save_to_file + runAndWait into a temporary WAV, the driver's
 prints are sent to stderr instead of stdout, and say() is never used. The native
 engine is one global object per process, so every call goes through one lock.
+
+libespeak-ng carries state from one utterance to the next, so with the espeak driver
+each utterance is spoken in a fresh process (coach.speech.fresh): the same text
+always gives the same clip, whatever was spoken before it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import sys
 import tempfile
 import threading
@@ -176,6 +182,46 @@ def resolve_voice(wanted: str, voices: list[VoiceInfo]) -> str:
     raise InputError(f"unknown voice {wanted!r}{hint} (`coach voices` lists them)")
 
 
+def _speak(session: _Session, voice: str, rate: int, volume: float, text: str) -> Clip:
+    """One utterance through `session`, as a trimmed clip (the caller holds _LOCK)."""
+    with tempfile.TemporaryDirectory(prefix="coach-tts-") as folder:
+        path = Path(folder) / "clip.wav"
+        session.apply(voice, rate)
+        for attempt in range(2):
+            session.speak_to_file(text, path)
+            if not path.exists():
+                continue
+            clip = clip_from_file(path, volume)
+            path.unlink()
+            # An empty result for real words is a failed utterance, not silence: try again.
+            if clip.frames or attempt or not any(ch.isalnum() for ch in text):
+                return clip
+    raise CoachError(f"the speech engine wrote no audio for {text!r}")
+
+
+def load_driver() -> None:
+    """Load libespeak-ng and pyttsx3's driver for it without starting either (Linux)."""
+    if sys.platform.startswith("linux"):
+        from coach.speech.espeak_lib import load_espeak
+
+        with contextlib.suppress(CoachError):  # reported when a child starts the session
+            load_espeak()
+    with contextlib.suppress(ImportError, OSError):
+        importlib.import_module("pyttsx3.drivers.espeak")
+
+
+def start_session() -> None:
+    """Start the speech library in this process (coach.speech.fresh does it ahead of time)."""
+    _session_or_start()
+
+
+def speak_once(voice: str, rate: int, volume: float, text: str) -> tuple[bytes, int]:
+    """`_speak` in a process that has spoken nothing before (see coach.speech.fresh)."""
+    with _LOCK:
+        clip = _speak(_session_or_start(), voice, rate, volume, text)
+    return clip.samples.astype(np.int16).tobytes(), clip.sample_rate
+
+
 class Pyttsx3Engine:
     """Offline speech through pyttsx3; clips trimmed, at SAMPLE_RATE, scaled by volume."""
 
@@ -201,24 +247,13 @@ class Pyttsx3Engine:
     def synthesize(self, text: str) -> Clip:
         if not text.strip():
             return Clip(np.zeros(0, dtype=np.int16))
-        with _LOCK, tempfile.TemporaryDirectory(prefix="coach-tts-") as folder:
-            path = Path(folder) / "clip.wav"
-            self._session.apply(self.voice, self.rate)
-            clip = self._speak(text, path, retries=1)
-        return clip
+        if self._session.driver == "espeak":
+            from coach.speech.fresh import speak_fresh
 
-    def _speak(self, text: str, path: Path, retries: int) -> Clip:
-        self._session.speak_to_file(text, path)
-        if not path.exists():
-            if retries:
-                return self._speak(text, path, retries - 1)
-            raise CoachError(f"the speech engine wrote no audio for {text!r}")
-        clip = clip_from_file(path, self.volume)
-        path.unlink()
-        if clip.frames == 0 and retries and any(ch.isalnum() for ch in text):
-            # An empty result for real words is a failed utterance, not silence: try again.
-            return self._speak(text, path, retries - 1)
-        return clip
+            samples, rate = speak_fresh(self.voice, self.rate, self.volume, text)
+            return Clip(np.frombuffer(samples, dtype=np.int16).copy(), rate)
+        with _LOCK:
+            return _speak(self._session, self.voice, self.rate, self.volume, text)
 
     def voices(self) -> list[VoiceInfo]:
         with _LOCK:
