@@ -255,9 +255,7 @@ def _phrase(file: str, name: str, node: Node, problems: list[Problem], short: bo
         return None
     text = str(node.value)
     if len(text) > MAX_TEXT:
-        too_long = (
-            f"a phrase of {name!r} is {len(text):,} characters long; keep it under {MAX_TEXT}"
-        )
+        too_long = f"a phrase of {name!r} is {len(text):,} characters; keep it under {MAX_TEXT}"
         problems.append(Problem(*_where(file, node), too_long))
         return None
     message = check_text(name, text, short=short)

@@ -11,7 +11,7 @@ from typing import Any
 
 from coach.cues.model import Chapter, CueScript, Say, Window
 from coach.routine.durations import format_duration, format_estimate
-from coach.routine.plan import speech_seconds
+from coach.routine.plan import PAUSE_SECONDS, speech_seconds
 from coach.terminal import printable
 
 _TITLE_WIDTH = 40  # chapter titles are padded (or cut) to this in the table
@@ -80,7 +80,7 @@ def plan_script(script: CueScript) -> ScriptPlan:
         chapter = chapters[-1]
         if isinstance(step, Say):
             # speech_seconds counts a pause after the line; the script gives the gap itself
-            chapter.speech_seconds += speech_seconds(step.text) - speech_seconds("") + step.gap
+            chapter.speech_seconds += speech_seconds(step.text) - PAUSE_SECONDS + step.gap
         elif isinstance(step, Window):
             chapter.windows += 1
             chapter.cues += len(step.cues)
