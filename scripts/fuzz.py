@@ -2,6 +2,7 @@
 """Fuzz coach's readers through the CLI: routines, phrasebooks and cue scripts.
 
     python scripts/fuzz.py                          # 10,000 inputs per file kind
+    python scripts/fuzz.py --jobs 3                 # the three kinds side by side
     python scripts/fuzz.py --count 500 --kinds cues --seed 7 --save /tmp/fuzz-finds
 
 Inputs come from tests/fuzzing.py (seeds changed by random mutations; the same
@@ -27,6 +28,7 @@ import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -93,32 +95,42 @@ class Batch:
 
 
 def run(args: argparse.Namespace) -> int:
-    counts: dict[str, Counter[str]] = {kind: Counter() for kind in args.kinds}
-    finds: dict[tuple[str, str, str], list[int]] = defaultdict(list)
-    slowest: dict[str, float] = dict.fromkeys(args.kinds, 0.0)
     started = time.monotonic()
-    for kind in args.kinds:
-        index = 0
-        while index < args.count:
-            end = min(args.count, index + args.batch)
-            batch = Batch(args, kind, index, end)
-            for line in batch.lines(args.limit * 3 + 30):
-                counts[kind][line["status"]] += 1
-                slowest[kind] = max(slowest[kind], line["seconds"])
-                if line["status"] in ("crash", "hang"):
-                    finds[(kind, line["status"], line["detail"])].append(line["index"])
-                batch.next = line["index"] + 1
-            if batch.next < end:  # the worker died or was stopped on this input
-                status = "hang" if batch.stuck else "crash"
-                counts[kind][status] += 1
-                what = "no answer, worker killed" if batch.stuck else "worker died"
-                finds[(kind, status, f"{what} (exit {batch.code})")].append(batch.next)
-            index = max(batch.next + (batch.next < end), index + 1)
-            done = sum(counts[kind].values())
-            print(f"{kind}: {done}/{args.count}", file=sys.stderr, end="\r", flush=True)
-        print(file=sys.stderr)
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        results = list(pool.map(lambda kind: fuzz(args, kind), args.kinds))
+    counts = {kind: count for kind, (count, _, _) in zip(args.kinds, results, strict=True)}
+    slowest = {kind: slow for kind, (_, _, slow) in zip(args.kinds, results, strict=True)}
+    finds = {key: found for _, kind_finds, _ in results for key, found in kind_finds.items()}
+    print(file=sys.stderr)
     _report(args, counts, finds, slowest, time.monotonic() - started)
     return 1 if finds else 0
+
+
+def fuzz(
+    args: argparse.Namespace, kind: str
+) -> tuple[Counter[str], dict[tuple[str, str, str], list[int]], float]:
+    """Probe --count inputs of `kind`, a batch per worker: counts, finds, slowest seconds."""
+    counts: Counter[str] = Counter()
+    finds: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    slowest = 0.0
+    index = 0
+    while index < args.count:
+        end = min(args.count, index + args.batch)
+        batch = Batch(args, kind, index, end)
+        for line in batch.lines(args.limit * 3 + 30):
+            counts[line["status"]] += 1
+            slowest = max(slowest, line["seconds"])
+            if line["status"] in ("crash", "hang"):
+                finds[(kind, line["status"], line["detail"])].append(line["index"])
+            batch.next = line["index"] + 1
+        if batch.next < end:  # the worker died or was stopped on this input
+            status = "hang" if batch.stuck else "crash"
+            counts[status] += 1
+            what = "no answer, worker killed" if batch.stuck else "worker died"
+            finds[(kind, status, f"{what} (exit {batch.code})")].append(batch.next)
+        index = max(batch.next + (batch.next < end), index + 1)
+        print(f"{kind}: {sum(counts.values())}/{args.count}", file=sys.stderr, flush=True)
+    return counts, finds, slowest
 
 
 def _report(
@@ -160,6 +172,7 @@ def main() -> int:
     parser.add_argument("--limit", type=float, default=10.0, help="seconds per input")
     parser.add_argument("--memory", type=float, default=3.0, help="GB of address space")
     parser.add_argument("--batch", type=int, default=500, help="inputs per worker process")
+    parser.add_argument("--jobs", type=int, default=1, help="file kinds fuzzed at once")
     parser.add_argument("--save", default=None, help="write crashing inputs to this folder")
     parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
