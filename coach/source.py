@@ -55,6 +55,9 @@ def read_file(path: str | Path, source: str, noun: str, max_bytes: int = MAX_BYT
                 )
             data = stream.read(max_bytes + 1)
     except FileNotFoundError:
+        if os.path.islink(path):
+            target = os.readlink(path)
+            raise InputError(f"{source}: is a link to {target}, which does not exist") from None
         raise InputError(f"{source}: does not exist") from None
     except OSError as error:
         if error.errno == errno.ENOTDIR:

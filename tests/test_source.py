@@ -203,3 +203,13 @@ def test_dev_zero_ends_within_seconds_with_a_small_footprint(
     assert "is a device, not a file" in stderr and "Traceback" not in stderr
     assert seconds < 10
     assert peak_kb < 300_000  # the whole interpreter, well under the 3 GB cap
+
+
+def test_a_broken_link_is_not_said_not_to_exist(runner: CliRunner, tmp_path: Path) -> None:
+    link = tmp_path / "moved.cues"
+    link.symlink_to(tmp_path / "gone.cues")
+    code, stderr = run(runner, ["validate", str(link)])
+    assert (code, stderr) == (
+        2,
+        f"{link}: is a link to {tmp_path / 'gone.cues'}, which does not exist\n",
+    )
