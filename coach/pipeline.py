@@ -8,18 +8,13 @@ from coach.errors import InputError
 CUES_SUFFIX = ".cues"
 
 
-def is_cue_script(ref: str) -> bool:
-    """Whether `ref` names a .cues file (read as is) rather than a routine (compiled)."""
-    return ref.lower().endswith(CUES_SUFFIX)
-
-
 def load_script(ref: str, level: int | None = None, phrases: str | None = None) -> CueScript:
     """A .cues file is read as is; anything else is loaded as a routine and compiled.
 
     `level` and `phrases` shape the compilation, so they cannot apply to a .cues
     file (already compiled): asking for them is an error rather than silently ignored.
     """
-    if is_cue_script(ref):
+    if ref.lower().endswith(CUES_SUFFIX):
         if level is not None or phrases is not None:
             raise InputError(
                 f"{ref}: --level and --phrases apply when compiling a routine;"

@@ -1,11 +1,13 @@
 """Reading the files coach is given: routines, phrasebooks and cue scripts.
 
-One reader for every file kind, with the same limits: only regular files are
-opened (a folder, a FIFO or a device is named as such, never waited on), at most
-`MAX_BYTES` are read, the bytes must be UTF-8, and no text may hold a lone
-surrogate. YAML is composed into a node tree only (nothing is constructed from a
-tag) by a composer that refuses alias bombs, self-referencing anchors and deep
-nesting while it runs. Every problem is an `InputError` located at FILE:LINE:COL.
+One reader for every file kind: only regular files are opened (a folder, a FIFO
+or a device is named as such, never waited on), no more than the caller's size
+limit is read, the bytes must be UTF-8, and no text may hold a lone surrogate.
+YAML is composed into a node tree only (nothing is constructed from a tag) by a
+composer that refuses alias bombs, self-referencing anchors and deep nesting
+while it runs. Every problem is an `InputError` located at FILE:LINE:COL. The
+limits are the caller's: a phrasebook passes those of a routine
+(`coach.routine.spec`), so every YAML file has the same.
 """
 
 from __future__ import annotations
@@ -23,14 +25,10 @@ from yaml.nodes import Node, ScalarNode
 
 from coach.errors import InputError, Problem
 
-MAX_BYTES = 1_000_000  # size of a routine or phrasebook file
-MAX_NODES = 20_000  # YAML nodes after expanding aliases
-MAX_DEPTH = 40  # nesting of YAML collections
-
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def read_file(path: str | Path, source: str, noun: str, max_bytes: int = MAX_BYTES) -> bytes:
+def read_file(path: str | Path, source: str, noun: str, max_bytes: int) -> bytes:
     """The bytes of the regular file at `path`; `source` names it in messages.
 
     `noun` says what the file should be ("routine", "phrasebook"). Anything but a
@@ -68,7 +66,7 @@ def read_file(path: str | Path, source: str, noun: str, max_bytes: int = MAX_BYT
     return data
 
 
-def _too_big(size: str, noun: str, max_bytes: int = MAX_BYTES) -> str:
+def _too_big(size: str, noun: str, max_bytes: int) -> str:
     return f"file is {size} bytes; a {noun} must be under {max_bytes:,} bytes"
 
 
@@ -143,9 +141,11 @@ class _LimitError(Exception):
 class _Composer(yaml.SafeLoader):
     """A safe loader whose composer counts nodes as if aliases were expanded."""
 
-    def __init__(self, stream: str, noun: str) -> None:
+    def __init__(self, stream: str, noun: str, max_nodes: int, max_depth: int) -> None:
         super().__init__(stream)
         self._noun = noun
+        self._max_nodes = max_nodes
+        self._max_depth = max_depth
         self._total = 0
         self._depth = 0
         self._sizes: dict[int, int] = {}
@@ -170,9 +170,10 @@ class _Composer(yaml.SafeLoader):
         start = self._peek().start_mark
         self._count(1, start)
         self._depth += 1
-        if self._depth > MAX_DEPTH:
+        if self._depth > self._max_depth:
             raise _LimitError(
-                start, f"nesting deeper than {MAX_DEPTH} levels; a {self._noun} needs only a few"
+                start,
+                f"nesting deeper than {self._max_depth} levels; a {self._noun} needs only a few",
             )
         before = self._total
         node = super().compose_node(parent, index)
@@ -186,20 +187,26 @@ class _Composer(yaml.SafeLoader):
 
     def _count(self, size: int, mark: Any, alias: str | None = None) -> None:
         self._total += size
-        if self._total > MAX_NODES:
+        if self._total > self._max_nodes:
             what = f"alias *{alias} expands" if alias else "the document grows"
             raise _LimitError(
                 mark,
-                f"{what} past {MAX_NODES:,} values; write the {self._noun} out plainly "
+                f"{what} past {self._max_nodes:,} values; write the {self._noun} out plainly "
                 "instead of repeating large blocks with aliases",
             )
 
 
-def compose_yaml(text: str, source: str, noun: str) -> Node | None:
-    """The node tree of YAML `text` (None when it holds no document), within the limits."""
+def compose_yaml(
+    text: str, source: str, noun: str, *, max_nodes: int, max_depth: int
+) -> Node | None:
+    """The node tree of YAML `text` (None when it holds no document).
+
+    At most `max_nodes` nodes, counting each alias as the nodes it stands for, and
+    collections nested at most `max_depth` deep.
+    """
     composer: _Composer | None = None
     try:
-        composer = _Composer(text, noun)
+        composer = _Composer(text, noun, max_nodes, max_depth)
         return composer.get_single_node()
     except _LimitError as error:
         raise InputError(_problem_at(source, error.mark, error.message)) from None

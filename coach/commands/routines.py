@@ -66,11 +66,10 @@ def show_command(routine: str, level: int | None, as_json: bool) -> None:
     exercise, and an estimate of the total length. For a cue script: its
     chapters, their windows and the length.
     """
-    from coach.pipeline import is_cue_script
+    from coach.cues.text import is_cue_script, read_cues
 
     if is_cue_script(routine):
         from coach.cues.plan import format_script_plan, plan_script
-        from coach.cues.text import read_cues
 
         if level is not None:
             raise InputError(
@@ -102,14 +101,12 @@ def validate_command(files: tuple[str, ...]) -> None:
     when it reads. Every problem of a bad file goes to stderr as
     FILE:LINE:COL: message; the exit code is 2 if any file is bad.
     """
-    from coach.pipeline import is_cue_script
+    from coach.cues.text import is_cue_script, read_cues
 
     bad = 0
     for name in files:
         try:
             if is_cue_script(name):
-                from coach.cues.text import read_cues
-
                 read_cues(name)
             else:
                 _check_routine(name)

@@ -18,7 +18,7 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from coach.errors import InputError, Problem
-from coach.routine.spec import MAX_TEXT
+from coach.routine.spec import MAX_BYTES, MAX_DEPTH, MAX_NODES, MAX_TEXT
 from coach.source import compose_yaml, decode, read_file
 
 # template -> (placeholders it accepts, placeholders every variant must use)
@@ -274,7 +274,8 @@ def _strings(file: str, name: str, node: Node, problems: list[Problem]) -> tuple
 
 def parse_phrasebook(text: str, file: str) -> dict[str, Template]:
     """Templates from phrasebook YAML `text`; InputError with FILE:LINE:COL problems."""
-    root = compose_yaml(text, file, "phrasebook")
+    # a phrasebook has the limits of a routine
+    root = compose_yaml(text, file, "phrasebook", max_nodes=MAX_NODES, max_depth=MAX_DEPTH)
     if root is None:
         return {}
     if not isinstance(root, MappingNode):
@@ -342,5 +343,5 @@ def load_phrasebook(path: str | None = None) -> Phrasebook:
     book = default_phrasebook()
     if path is None:
         return book
-    text = decode(read_file(path, path, "phrasebook"), path)
+    text = decode(read_file(path, path, "phrasebook", MAX_BYTES), path)
     return book.merged(parse_phrasebook(text, path))

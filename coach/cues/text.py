@@ -37,6 +37,7 @@ from coach.source import decode, read_file, surrogate_problem
 
 MAGIC = "coach-cues"
 VERSION = 1
+SUFFIX = ".cues"
 _KIND = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
 _NUMBER = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\Z")
 _PRIORITY = re.compile(r"p([0-9]+)\Z")
@@ -524,6 +525,11 @@ def _closing_quote(line: str, i: int) -> int:
         else:
             i += 1
     return -1
+
+
+def is_cue_script(ref: str) -> bool:
+    """Whether `ref` names a .cues file (read as is) rather than a routine (compiled)."""
+    return ref.lower().endswith(SUFFIX)
 
 
 def parse_cues(text: str, file: str = "<cues>") -> CueScript:

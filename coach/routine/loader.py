@@ -24,7 +24,7 @@ from coach.routine import spec
 from coach.routine.durations import DurationError, format_duration, parse_duration
 from coach.routine.model import Exercise, Location, Reminders, Routine, Section, Settings
 from coach.routine.spec import Key
-from coach.source import MAX_BYTES, compose_yaml, decode, read_file
+from coach.source import compose_yaml, decode, read_file
 
 _CORE = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = (_CORE + t for t in ("str", "int", "float", "bool", "null"))
@@ -58,7 +58,7 @@ def load_routine(ref: str) -> Routine:
 
 def _load_file(path: Path, source: str, name: str) -> Routine:
     try:
-        data = read_file(path, source, "routine")
+        data = read_file(path, source, "routine", spec.MAX_BYTES)
     except InputError as error:
         if not path.exists() and path.stem in {p.stem for p in builtin_routines()}:
             raise InputError(
@@ -71,12 +71,12 @@ def _load_file(path: Path, source: str, name: str) -> Routine:
 def parse_routine(data: bytes | str, source: str = "<routine>", name: str = "") -> Routine:
     """Parse and validate routine text (bytes must be UTF-8) into a `Routine`."""
     if isinstance(data, bytes):
-        if len(data) > MAX_BYTES:
-            raise InputError(Problem(source, 1, 1, f"file is over {MAX_BYTES:,} bytes"))
+        if len(data) > spec.MAX_BYTES:
+            raise InputError(Problem(source, 1, 1, f"file is over {spec.MAX_BYTES:,} bytes"))
         text = decode(data, source)
     else:
         text = data
-    root = compose_yaml(text, source, "routine")
+    root = compose_yaml(text, source, "routine", max_nodes=spec.MAX_NODES, max_depth=spec.MAX_DEPTH)
     if root is None:
         raise InputError(
             Problem(source, 1, 1, "file is empty; a routine needs at least a title and exercises")

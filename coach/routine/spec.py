@@ -16,6 +16,9 @@ Kind = Literal["text", "texts", "count", "duration", "bool", "object", "list", "
 MAX_TEXT = 300  # characters in any one text
 MAX_DURATION = 3600.0  # seconds in any one duration value
 MAX_SESSION = 6 * 3600.0  # estimated seconds of a whole session
+MAX_BYTES = 1_000_000  # size of a routine file
+MAX_NODES = 20_000  # YAML nodes after expanding aliases
+MAX_DEPTH = 40  # nesting of YAML collections
 
 
 @dataclass(frozen=True)
