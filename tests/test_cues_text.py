@@ -288,3 +288,13 @@ def test_the_longest_session_a_routine_may_give_reads_back(tmp_path: Path) -> No
     text = format_cues(script)
     assert len(text.encode()) < 8_000_000
     assert parse_cues(text) == script
+
+
+def test_a_window_holds_at_most_two_thousand_cues() -> None:
+    cue = '  @1 p80 count "One"\n'
+    with pytest.raises(InputError) as caught:
+        parse_cues(WORK + cue * 5000)
+    assert [str(p) for p in caught.value.problems] == [
+        "<cues>:2004:3: a window holds at most 2,000 cues; split it into shorter windows"
+    ]
+    assert len(parse_cues(WORK + cue * 2000).steps[0].cues) == 2000  # type: ignore[union-attr]

@@ -52,6 +52,7 @@ MAX_SESSION = 8 * 3600.0  # seconds of windows and gaps in a script (routines st
 MAX_TONE = 10.0  # seconds of one tone
 TONE_HERTZ = (20.0, 10_000.0)  # the pitches a tone may have
 MAX_PRIORITY = 999
+MAX_CUES = 2_000  # cues in one window: placing them costs the square (the compiler writes ~1,000)
 LEVELS = (1, 2)
 MAX_PROBLEMS = 100  # reading stops after this many problems
 
@@ -511,7 +512,13 @@ class _Reader:
                 )
         if text is not None and not text.strip():
             self.problem(tokens[3].column, "empty text: write what to say, or delete the line")
-        elif kind is not None and text is not None:
+        elif len(window.cues) == MAX_CUES and not window.bad:
+            self.problem(
+                head.column,
+                f"a window holds at most {MAX_CUES:,} cues; split it into shorter windows",
+            )
+            window.bad = True
+        elif kind is not None and text is not None and not window.bad:
             window.cues.append(Cue(at, text, kind, priority, short))
 
 
