@@ -167,15 +167,25 @@ def test_an_alias_bomb_in_a_phrasebook_is_refused(runner: CliRunner, tmp_path: P
     assert code == 2 and "expands past 20,000 values" in stderr
 
 
+# runs coach and writes its own peak resident size on stderr as it exits
+_MEASURED = (
+    "import atexit, resource, runpy, sys\n"
+    "atexit.register(lambda: sys.stderr.write("
+    "'peak %d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+    "sys.argv = ['coach', *sys.argv[1:]]\n"
+    "runpy.run_module('coach', run_name='__main__')\n"
+)
+
+
 def _limited_run(args: list[str], cwd: Path) -> tuple[int, str, float, int]:
-    """Run `python -m coach ARGS` under a 3 GB address-space cap; code, stderr, seconds, peak KB."""
+    """Run coach ARGS under a 3 GB address-space cap: exit code, stderr, seconds, peak KB."""
 
     def cap() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
 
     started = time.monotonic()
     process = subprocess.run(
-        [sys.executable, "-m", "coach", *args],
+        [sys.executable, "-c", _MEASURED, *args],
         cwd=cwd,
         env={**os.environ, "PYTHONPATH": str(REPO)},
         capture_output=True,
@@ -184,8 +194,8 @@ def _limited_run(args: list[str], cwd: Path) -> tuple[int, str, float, int]:
         preexec_fn=cap,
     )
     seconds = time.monotonic() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return process.returncode, process.stderr, seconds, peak
+    stderr, _, peak = process.stderr.rpartition("peak ")
+    return process.returncode, stderr, seconds, int(peak)
 
 
 @pytest.mark.parametrize(
