@@ -25,7 +25,7 @@ FUZZ = settings(max_examples=30, deadline=None, suppress_health_check=[HealthChe
 
 def check(kind: str, data: bytes) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        outcome = run_probe(kind, data, Path(folder), limit=10.0)
+        outcome = run_probe(kind, data, Path(folder), limit=30.0)  # a hang, not a busy machine
     assert outcome.status in (OK, INPUT_ERROR), outcome.detail
 
 
