@@ -280,7 +280,7 @@ def naive_once(timeline: Any, out: Path) -> float:
     """Build the session by concatenating AudioSegments cue by cue, then export with pydub."""
     from pydub import AudioSegment
 
-    from coach.audio import tone_samples
+    from coach.audio.tones import tone_samples
     from coach.render import find_ffmpeg
 
     AudioSegment.converter = find_ffmpeg()

@@ -24,8 +24,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from coach.audio import BlockMixer
-from coach.speech.base import SAMPLE_RATE
+from coach.audio.clip import SAMPLE_RATE
+from coach.audio.mixer import BlockMixer
 
 RATE = SAMPLE_RATE
 WINDOW = RATE * 5 // 1000  # 5 ms

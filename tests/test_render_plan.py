@@ -9,14 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from coach.audio.clip import SAMPLE_RATE, Clip
+from coach.audio.music import SessionMixer
 from coach.render.encode import (
     BLOCK_FRAMES,
     MixPlan,
     limit_timeline,
     plan_mix,
 )
-from coach.render.music import SessionMixer
-from coach.speech.base import SAMPLE_RATE, Clip
 from coach.timeline import TimedCue, TimedTone, Timeline
 
 

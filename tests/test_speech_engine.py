@@ -13,8 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from coach.audio.clip import SAMPLE_RATE
 from coach.errors import InputError
-from coach.speech.base import SAMPLE_RATE, EngineOptions, create_engine
+from coach.speech.base import EngineOptions, create_engine
 from coach.speech.pcm import read_audio, sound_bounds, trim_silence
 
 HAS_SYSTEM_ESPEAK = ctypes.util.find_library("espeak-ng") is not None

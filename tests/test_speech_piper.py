@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from coach.audio.clip import SAMPLE_RATE
 from coach.cli import cli
 from coach.errors import CoachError, InputError
-from coach.speech.base import SAMPLE_RATE, EngineOptions, create_engine
+from coach.speech.base import EngineOptions, create_engine
 from coach.speech.pcm import sound_bounds
 
 HAS_PIPER = (

@@ -56,8 +56,8 @@ def cache_clear_command() -> None:
     """Delete every cached clip and remembered plan (they are made again when next needed)."""
     import contextlib
 
+    from coach.audio import plancache
     from coach.listing import FILE_NAME
-    from coach.render import plancache
     from coach.speech.cache import ClipCache, cache_error
 
     cache = ClipCache()

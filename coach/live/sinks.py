@@ -17,8 +17,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import ClassVar
 
+from coach.audio.clip import Samples
 from coach.errors import CoachError, InputError
-from coach.speech.base import Samples
 
 Pull = Callable[[int, float], Samples]
 

@@ -6,6 +6,6 @@ renderer itself lives in `coach.render.render`.
 
 from __future__ import annotations
 
-from coach.render.ffmpeg import find_ffmpeg
+from coach.audio.ffmpeg import find_ffmpeg
 
 __all__ = ["find_ffmpeg"]

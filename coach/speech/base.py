@@ -11,30 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-import numpy as np
-import numpy.typing as npt
-
+from coach.audio.clip import Clip
 from coach.errors import CoachError, InputError
-
-SAMPLE_RATE = 22050  # espeak-ng's and piper's native rate: the rate of every clip and timeline
-
-Samples = npt.NDArray[np.int16]
-
-
-@dataclass(frozen=True)
-class Clip:
-    """Mono signed 16-bit PCM at `sample_rate` Hz."""
-
-    samples: Samples
-    sample_rate: int = SAMPLE_RATE
-
-    @property
-    def frames(self) -> int:
-        return int(self.samples.shape[0])
-
-    @property
-    def seconds(self) -> float:
-        return self.frames / self.sample_rate
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from coach.speech.base import SAMPLE_RATE, Clip, EngineOptions, VoiceInfo
+from coach.audio.clip import SAMPLE_RATE, Clip
+from coach.speech.base import EngineOptions, VoiceInfo
 
 
 class FakeEngine:

@@ -25,8 +25,9 @@ from typing import Any
 
 import numpy as np
 
+from coach.audio.clip import Clip
 from coach.errors import CoachError, InputError
-from coach.speech.base import Clip, EngineOptions, VoiceInfo
+from coach.speech.base import EngineOptions, VoiceInfo
 from coach.speech.pcm import clip_from_file
 
 # The speech library is process-global: one lock guards the pyttsx3 engine and its properties.

@@ -17,11 +17,10 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from coach.audio import BlockMixer
+from coach.audio.clip import Samples
+from coach.audio.ffmpeg import FFmpeg, start_decoder
+from coach.audio.loudness import stream_power
 from coach.errors import CoachError, InputError
-from coach.render.ffmpeg import FFmpeg, start_decoder
-from coach.render.loudness import stream_power
-from coach.speech.base import Samples
 from coach.timeline import Timeline
 
 Floats = npt.NDArray[np.float32]
@@ -183,64 +182,3 @@ class DuckEnvelope:
         """False when the whole span is in the clear (gain 1 everywhere)."""
         first = int(np.searchsorted(self.ends, start - self.ramp, side="left"))
         return first < self.starts.size and int(self.starts[first]) - self.ramp <= start + frames
-
-
-class SessionMixer:
-    """Voice times `voice_gain`, plus an optional ducked bed times `music_gain`, as int16."""
-
-    def __init__(
-        self,
-        timeline: Timeline,
-        voice_gain: float = 1.0,
-        music: MusicInfo | None = None,
-        music_gain: float = 1.0,
-        envelope: DuckEnvelope | None = None,
-        voice: BlockMixer | None = None,
-    ) -> None:
-        self.timeline = timeline
-        self.voice = voice if voice is not None else BlockMixer(timeline)
-        self.voice_gain = voice_gain
-        self.music_gain = music_gain
-        self.envelope = envelope or DuckEnvelope.for_timeline(timeline)
-        self.music = music
-        self._bed: MusicBed | None = None
-
-    def render(self, start: int, frames: int) -> Samples:
-        """Samples [start, start + frames) of the finished mix."""
-        voice = self.voice.render(start, frames)
-        if self.music is None:
-            if self.voice_gain == 1.0:
-                return voice
-            mix = voice.astype(np.float32) * np.float32(self.voice_gain)
-        else:
-            if self._bed is None:
-                self._bed = MusicBed(self.music, self.timeline.sample_rate, start)
-            elif self._bed.position != start:
-                self._bed.seek(start)
-            bed = self._bed.read(frames) * np.float32(self.music_gain)
-            if self.envelope.needs_work(start, frames):
-                bed *= self.envelope.gains(start, frames)
-            mix = voice.astype(np.float32) * np.float32(self.voice_gain) + bed
-            end = self.timeline.length - start
-            if end < frames:
-                mix[max(0, end) :] = 0.0
-        np.clip(mix, -32768.0, 32767.0, out=mix)
-        result: Samples = np.rint(mix).astype(np.int16)
-        return result
-
-    def blocks(
-        self, block_frames: int, start: int = 0, stop: int | None = None
-    ) -> Iterator[Samples]:
-        """The mix from `start` to `stop` (default: the end), in blocks."""
-        stop = self.timeline.length if stop is None else stop
-        position = start
-        while position < stop:
-            frames = min(block_frames, stop - position)
-            yield self.render(position, frames)
-            position += frames
-
-    def close(self) -> None:
-        """Stop the bed's decoder (call when done, or on interruption)."""
-        if self._bed is not None:
-            self._bed.close()
-            self._bed = None

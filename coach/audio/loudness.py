@@ -17,8 +17,8 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from coach.audio import tone_samples
-from coach.speech.base import Samples
+from coach.audio.clip import Samples
+from coach.audio.tones import tone_samples
 from coach.timeline import Timeline
 
 Floats = npt.NDArray[np.float64]
