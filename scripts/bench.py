@@ -256,7 +256,8 @@ class Length:
 
 def write_pcm(timeline: Any, path: Path) -> None:
     """The exact PCM coach encodes for `timeline` (after its loudness plan), to a file."""
-    from coach.render.encode import BLOCK_FRAMES, plan_mix
+    from coach.audio.levels import plan_mix
+    from coach.render.encode import BLOCK_FRAMES
 
     plan = plan_mix(timeline)
     mixer = plan.mixer()

@@ -351,7 +351,6 @@ def test_speech_failing_in_a_later_chapter_ends_the_session_with_the_reason() ->
 
 def test_music_plays_under_the_voice_and_ducks_while_it_speaks(tmp_path: Path) -> None:
     import wave
-
     from dataclasses import replace
 
     bed = tmp_path / "bed.wav"

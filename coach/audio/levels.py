@@ -279,9 +279,7 @@ class Limits:
     """The clips of a session limited at one ceiling, each made the first time it is asked
     for (by any mixer of the plan, from any thread) and then kept."""
 
-    def __init__(
-        self, clips: _SessionClips, ceiling: float, earlier: Limits | None = None
-    ) -> None:
+    def __init__(self, clips: _SessionClips, ceiling: float, earlier: Limits | None = None) -> None:
         self.clips = clips
         self.ceiling = ceiling
         self._done: dict[int, Clip] = {} if earlier is None else dict(earlier._done)

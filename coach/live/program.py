@@ -20,8 +20,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from coach.audio.clip import SAMPLE_RATE
 from coach.audio.chain import SessionMixer
+from coach.audio.clip import SAMPLE_RATE
 from coach.audio.levels import MixPlan, plan_mix
 from coach.audio.music import MusicInfo
 from coach.cues.model import Chapter, CueScript, Say, Step, Window
@@ -173,9 +173,7 @@ class Program:
             return self._condition.wait_for(lambda: self.complete, timeout)
 
 
-def resolve_in_background(
-    script: CueScript, voice: Any, music: MusicInfo | None = None
-) -> Program:
+def resolve_in_background(script: CueScript, voice: Any, music: MusicInfo | None = None) -> Program:
     """Resolve the first chapter now and the rest in a daemon thread.
 
     Errors in the first chapter are raised here; later ones end the program early
