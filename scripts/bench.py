@@ -319,8 +319,9 @@ def measure_length(
 ) -> Length:
     from coach.pipeline import load_script
     from coach.resolve import resolve
-    from coach.speech.base import EngineOptions, create_engine
+    from coach.speech.base import EngineOptions
     from coach.speech.cache import CachedVoice, ClipCache
+    from coach.speech.engines import create_engine
 
     result = Length(minutes)
     folder = work / f"{minutes:g}min"

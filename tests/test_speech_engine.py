@@ -15,7 +15,8 @@ import pytest
 
 from coach.audio.clip import SAMPLE_RATE
 from coach.errors import InputError
-from coach.speech.base import EngineOptions, create_engine
+from coach.speech.base import EngineOptions
+from coach.speech.engines import create_engine
 from coach.speech.pcm import read_audio, sound_bounds, trim_silence
 
 HAS_SYSTEM_ESPEAK = ctypes.util.find_library("espeak-ng") is not None
@@ -84,7 +85,7 @@ def _tail(raw: np.ndarray, trimmed: np.ndarray) -> int:
 @needs_espeak
 def test_stdout_stays_clean_while_speaking() -> None:
     result = _run(
-        "from coach.speech.base import create_engine\n"
+        "from coach.speech.engines import create_engine\n"
         "e = create_engine('pyttsx3')\n"
         "print(e.synthesize('Rest for thirty seconds.').frames > 0)\n"
     )
@@ -102,7 +103,7 @@ def test_each_utterance_gets_its_own_clip() -> None:
 
 SPEAK_ONE = """
 import sys
-from coach.speech.base import create_engine
+from coach.speech.engines import create_engine
 sys.stdout.buffer.write(create_engine("pyttsx3").synthesize(sys.argv[1]).samples.tobytes())
 """
 

@@ -21,7 +21,7 @@ DEFAULT_ENGINE = "pyttsx3"
 @click.option("--language", default=None, metavar="CODE", help="Only voices for this language.")
 def voices_command(engine: str, language: str | None) -> None:
     """List the voices an engine offers (use an ID with --voice)."""
-    from coach.speech.base import create_engine
+    from coach.speech.engines import create_engine
 
     voices = create_engine(engine).voices()
     if language:

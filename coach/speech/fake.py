@@ -15,7 +15,7 @@ from coach.speech.base import EngineOptions, VoiceInfo
 class FakeEngine:
     """Speaks `ms_per_char` ms of tone per character of text."""
 
-    name = "fake"
+    NAME = "fake"
 
     def __init__(self, options: EngineOptions | None = None, ms_per_char: int = 50) -> None:
         self.options = options or EngineOptions()

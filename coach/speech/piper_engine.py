@@ -49,7 +49,7 @@ def _default_model() -> Path:
 class PiperEngine:
     """Neural speech through piper-tts; clips trimmed, at SAMPLE_RATE, scaled by volume."""
 
-    name = "piper"
+    NAME = "piper"
 
     def __init__(self, options: EngineOptions | None = None) -> None:
         self.options = options or EngineOptions()

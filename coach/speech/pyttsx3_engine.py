@@ -226,7 +226,7 @@ def speak_once(voice: str, rate: int, volume: float, text: str) -> tuple[bytes, 
 class Pyttsx3Engine:
     """Offline speech through pyttsx3; clips trimmed, at SAMPLE_RATE, scaled by volume."""
 
-    name = "pyttsx3"
+    NAME = "pyttsx3"
 
     def __init__(self, options: EngineOptions | None = None) -> None:
         self.options = options or EngineOptions()
