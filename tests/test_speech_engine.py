@@ -43,7 +43,7 @@ def _run(code: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 @needs_espeak
 def test_three_is_trimmed_to_start_within_ten_ms_of_its_sound() -> None:
-    from coach.speech.pyttsx3_engine import _session_or_start
+    from coach.speech.pyttsx3_session import session_or_start
 
     engine = create_engine("pyttsx3")
     clip = engine.synthesize("three")
@@ -58,7 +58,7 @@ def test_three_is_trimmed_to_start_within_ten_ms_of_its_sound() -> None:
     # find every sample from its first to its last sound window inside the trimmed clip.
     with tempfile.TemporaryDirectory() as folder:
         raw_path = Path(folder) / "raw.wav"
-        session = _session_or_start()
+        session = session_or_start()
         session.apply(engine.voice, engine.rate)  # type: ignore[attr-defined]
         for _ in range(2):  # a session's first utterance can come out empty: the engine retries too
             session.speak_to_file("three", raw_path)
