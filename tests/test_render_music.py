@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from test_render_support import RATE, decode, loudness, make_timeline
 
+from coach.audio.ffmpeg import find_ffmpeg
 from coach.audio.levels import plan_mix
 from coach.audio.music import DuckEnvelope
-from coach.render import find_ffmpeg
 from coach.render.render import render_timeline
 
 BED_HZ = 1000.0
