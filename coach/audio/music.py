@@ -11,6 +11,7 @@ class serves the MP3 renderer and the live player.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,13 +79,18 @@ def analyse_music(path: Path, sample_rate: int) -> MusicInfo:
 
 
 class MusicBed:
-    """The bed as an endless stream of float samples (int16 scale), looped."""
+    """The bed as an endless stream of float samples (int16 scale), looped.
+
+    The decoder of the next loop is started on another thread while this one plays,
+    so the live player's audio thread never waits for ffmpeg to start at a loop."""
 
     def __init__(self, info: MusicInfo, sample_rate: int, start: int = 0) -> None:
         self.info = info
         self.sample_rate = sample_rate
         self.position = 0
         self._decoder: FFmpeg | None = None
+        self._starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-bed")
+        self._next: Future[FFmpeg] | None = None
         self._pending = np.zeros(0, dtype=np.float32)
         self.seek(start)
 
@@ -94,6 +100,7 @@ class MusicBed:
         self.position = session_frame
         offset = session_frame % self.info.frames
         self._decoder = start_decoder(self.info.path, self.sample_rate, offset / self.sample_rate)
+        self._next = self._starter.submit(start_decoder, self.info.path, self.sample_rate)
         self._pending = np.zeros(0, dtype=np.float32)
 
     def read(self, frames: int) -> Floats:
@@ -107,7 +114,7 @@ class MusicBed:
                 data += self._decoder.stdout.read(1)
             if not data:
                 self._decoder.finish(f"decoding {self.info.path.name}")
-                self._decoder = start_decoder(self.info.path, self.sample_rate)
+                self._decoder = self._next_loop()
                 continue
             chunk = np.frombuffer(data, dtype="<i2").astype(np.float32)
             parts.append(chunk)
@@ -117,10 +124,27 @@ class MusicBed:
         self.position += frames
         return joined[:frames]
 
+    def _next_loop(self) -> FFmpeg:
+        """The decoder of the loop from the start (made ahead), and the next one started."""
+        upcoming = self._next
+        self._next = self._starter.submit(start_decoder, self.info.path, self.sample_rate)
+        if upcoming is None:
+            return start_decoder(self.info.path, self.sample_rate)
+        return upcoming.result()
+
     def close(self) -> None:
+        """Stop the decoders (this loop's and the next one's)."""
         if self._decoder is not None:
             self._decoder.kill()
             self._decoder = None
+        upcoming, self._next = self._next, None
+        if upcoming is not None:
+            upcoming.add_done_callback(_kill_started)
+
+
+def _kill_started(started: Future[FFmpeg]) -> None:
+    if started.exception() is None:
+        started.result().kill()
 
 
 class DuckEnvelope:
