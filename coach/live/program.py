@@ -96,11 +96,6 @@ class Program:
         """How many chapters the session has, resolved or not."""
         return max(len(self._titles), len(self.timeline.chapters))
 
-    @property
-    def ready_until(self) -> int:
-        """Samples [0, ready_until) are resolved and can be played."""
-        return self.timeline.length
-
     def add(
         self,
         span: ChapterSpan,
