@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from coach.audio.clip import SAMPLE_RATE
 from coach.cues.model import (
     PRIORITY_COUNT,
     PRIORITY_FORM,
@@ -34,7 +35,6 @@ from coach.cues.model import (
     Step,
     Window,
 )
-from coach.speech.base import SAMPLE_RATE
 from coach.speech.voice import Voice
 from coach.timeline import ChapterSpan, TimedCue, TimedTone, Timeline
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from coach.speech.base import SAMPLE_RATE, Clip
+from coach.audio.clip import SAMPLE_RATE, Clip
 
 
 @dataclass(frozen=True)

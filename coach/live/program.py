@@ -1,9 +1,16 @@
 """A Timeline that grows chapter by chapter while it is being played.
 
 The first chapter is resolved before playback starts; the rest are resolved in a
-background thread. The player only ever reads `Program.mixer` and
-`Program.ready_until`, which are replaced whole (never mutated) under a lock, so
+background thread. The player only ever reads `Program.mixer` (and
+`Program.final_mixer`), which are replaced whole (never mutated) under a lock, so
 the audio thread never waits for the speech engine.
+
+Both are the renderer's mix chain (`coach.audio.chain`), gains and limiter
+included. Until every chapter is resolved, `mixer` plays at the levels planned
+for the chapters resolved first; once the session is complete, `final_mixer`
+plays at the levels of the whole session, the ones the MP3 file gets, and the
+player moves to it at the next chapter it enters (docs/live.md says how far the
+two can differ).
 """
 
 from __future__ import annotations
@@ -13,9 +20,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from coach.audio import BlockMixer
+from coach.audio.chain import SessionMixer
+from coach.audio.clip import SAMPLE_RATE
+from coach.audio.levels import MixPlan, plan_mix
+from coach.audio.music import MusicInfo
 from coach.cues.model import Chapter, CueScript, Say, Step, Window
-from coach.speech.base import SAMPLE_RATE
 from coach.timeline import ChapterSpan, TimedCue, TimedTone, Timeline
 
 
@@ -39,10 +48,14 @@ class Program:
         routine: str = "",
         sample_rate: int = SAMPLE_RATE,
         steps: Sequence[Step] = (),
+        music: MusicInfo | None = None,
     ) -> None:
         self._condition = threading.Condition()
+        self.music = music
         self.timeline = Timeline(length=0, sample_rate=sample_rate, title=title, routine=routine)
-        self.mixer = BlockMixer(self.timeline)
+        self._plan: MixPlan | None = None  # the levels of the chapters resolved first
+        self.mixer: SessionMixer = SessionMixer(self.timeline)
+        self.final_mixer: SessionMixer | None = None  # the whole session's levels, once known
         self.windows: list[WindowSpan] = []
         self.complete = False
         self.error: BaseException | None = None
@@ -50,9 +63,14 @@ class Program:
         self._titles = _group_titles(steps, title)
 
     @classmethod
-    def from_timeline(cls, timeline: Timeline, script: CueScript | None = None) -> Program:
+    def from_timeline(
+        cls,
+        timeline: Timeline,
+        script: CueScript | None = None,
+        music: MusicInfo | None = None,
+    ) -> Program:
         """A program that is ready as a whole (a Timeline resolved up front)."""
-        program = cls(timeline.title, timeline.routine, timeline.sample_rate)
+        program = cls(timeline.title, timeline.routine, timeline.sample_rate, music=music)
         program._groups = _chapter_groups(script.steps if script else ())
         program._titles = (
             chapter_titles(script) if script else [span.title for span in timeline.chapters]
@@ -77,11 +95,6 @@ class Program:
     def chapter_count(self) -> int:
         """How many chapters the session has, resolved or not."""
         return max(len(self._titles), len(self.timeline.chapters))
-
-    @property
-    def ready_until(self) -> int:
-        """Samples [0, ready_until) are resolved and can be played."""
-        return self.timeline.length
 
     def add(
         self,
@@ -112,15 +125,26 @@ class Program:
             self._replace(timeline)
 
     def _replace(self, timeline: Timeline) -> None:
-        # Build the mixer before publishing, so readers always see a matching pair.
-        mixer = BlockMixer(timeline)
+        # Plan and build the mixer before publishing, so readers always see a matching pair.
+        if self._plan is None:
+            self._plan = plan_mix(timeline, self.music)
+        else:
+            self._plan = self._plan.extended(timeline)
+        mixer = self._plan.mixer()
         with self._condition:
             self.timeline, self.mixer = timeline, mixer
             self._condition.notify_all()
 
     def finish(self, error: BaseException | None = None) -> None:
         """No more chapters will come (`error`: why resolving stopped early)."""
+        final = None
+        if error is None and self.timeline.length:
+            try:
+                final = plan_mix(self.timeline, self.music).mixer()
+            except Exception as failure:  # reported by the player, like a speech failure
+                error = failure
         with self._condition:
+            self.final_mixer = final
             self.complete = True
             self.error = error
             self._condition.notify_all()
@@ -144,7 +168,7 @@ class Program:
             return self._condition.wait_for(lambda: self.complete, timeout)
 
 
-def resolve_in_background(script: CueScript, voice: Any) -> Program:
+def resolve_in_background(script: CueScript, voice: Any, music: MusicInfo | None = None) -> Program:
     """Resolve the first chapter now and the rest in a daemon thread.
 
     Errors in the first chapter are raised here; later ones end the program early
@@ -152,7 +176,7 @@ def resolve_in_background(script: CueScript, voice: Any) -> Program:
     """
     from coach.resolve import iter_chapters  # type: ignore[import-not-found,unused-ignore]
 
-    program = Program(script.title, script.routine, steps=script.steps)
+    program = Program(script.title, script.routine, steps=script.steps, music=music)
     chapters: Iterator[Any] = iter(iter_chapters(script, voice))
     first = next(chapters, None)
     if first is None:
