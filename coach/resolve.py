@@ -25,6 +25,7 @@ import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from coach.audio.clip import SAMPLE_RATE
 from coach.cues.model import (
     PRIORITY_COUNT,
     PRIORITY_FORM,
@@ -36,7 +37,6 @@ from coach.cues.model import (
     Step,
     Window,
 )
-from coach.speech.base import SAMPLE_RATE
 from coach.speech.voice import Voice
 from coach.timeline import ChapterSpan, TimedCue, TimedTone, TimedWindow, Timeline
 

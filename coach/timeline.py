@@ -14,8 +14,8 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-from coach.cues.model import NO_FACTS, WindowFacts
-from coach.speech.base import SAMPLE_RATE, Clip
+from coach.audio.clip import SAMPLE_RATE, Clip
+from coach.facts import NO_FACTS, WindowFacts
 
 
 @dataclass(frozen=True)

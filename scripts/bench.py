@@ -210,7 +210,7 @@ def coach_command() -> list[str]:
 
 def machine() -> str:
     """Cores, CPU model, Python and ffmpeg versions (no paths, no host name)."""
-    from coach.render import find_ffmpeg
+    from coach.audio.ffmpeg import find_ffmpeg
 
     model = "unknown CPU"
     with _suppress():
@@ -256,7 +256,8 @@ class Length:
 
 def write_pcm(timeline: Any, path: Path) -> None:
     """The exact PCM coach encodes for `timeline` (after its loudness plan), to a file."""
-    from coach.render.encode import BLOCK_FRAMES, plan_mix
+    from coach.audio.levels import plan_mix
+    from coach.render.encode import BLOCK_FRAMES
 
     plan = plan_mix(timeline)
     mixer = plan.mixer()
@@ -268,7 +269,7 @@ def write_pcm(timeline: Any, path: Path) -> None:
 
 def floor_once(pcm: Path, rate: int, out: Path) -> float:
     """Seconds for ffmpeg alone to encode the PCM file to MP3 (what coach's encode costs)."""
-    from coach.render import find_ffmpeg
+    from coach.audio.ffmpeg import find_ffmpeg
 
     args = [find_ffmpeg(), "-hide_banner", "-nostats", "-v", "error"]
     args += ["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", str(pcm)]
@@ -280,8 +281,8 @@ def naive_once(timeline: Any, out: Path) -> float:
     """Build the session by concatenating AudioSegments cue by cue, then export with pydub."""
     from pydub import AudioSegment
 
-    from coach.audio import tone_samples
-    from coach.render import find_ffmpeg
+    from coach.audio.ffmpeg import find_ffmpeg
+    from coach.audio.tones import tone_samples
 
     AudioSegment.converter = find_ffmpeg()
     rate = timeline.sample_rate
@@ -318,8 +319,9 @@ def measure_length(
 ) -> Length:
     from coach.pipeline import load_script
     from coach.resolve import resolve
-    from coach.speech.base import EngineOptions, create_engine
+    from coach.speech.base import EngineOptions
     from coach.speech.cache import CachedVoice, ClipCache
+    from coach.speech.engines import create_engine
 
     result = Length(minutes)
     folder = work / f"{minutes:g}min"

@@ -18,8 +18,9 @@ import time
 from pathlib import Path
 
 from coach.errors import CoachError
-from coach.speech.base import Engine, EngineOptions, create_engine
+from coach.speech.base import Engine, EngineOptions
 from coach.speech.cache import CachedVoice, ClipCache
+from coach.speech.engines import create_engine
 
 # Used when the routine pipeline is not available.
 FALLBACK_PHRASES = [

@@ -77,8 +77,8 @@ def _measure(
     """Render a generated session (20 fake-voice cues and a beep per chapter) and report."""
     import resource
 
+    from coach.audio.clip import SAMPLE_RATE
     from coach.render.render import render_timeline
-    from coach.speech.base import SAMPLE_RATE
     from coach.speech.fake import FakeEngine
     from coach.speech.voice import MemoryVoice
     from coach.timeline import ChapterSpan, TimedCue, TimedTone, Timeline

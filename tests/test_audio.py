@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from coach.audio import BlockMixer
-from coach.speech.base import Clip
+from coach.audio.clip import Clip
+from coach.audio.mixer import BlockMixer
 from coach.timeline import ChapterSpan, TimedCue, TimedTone, Timeline
 
 

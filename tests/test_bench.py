@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from coach.render.encode import moving_mean, sliding_min
+from coach.audio.limiter import moving_mean, sliding_min
 
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = [

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from coach.audio.clip import Clip
 from coach.speech import open_voice
-from coach.speech.base import Clip
 from coach.speech.cache import (
     HEADER,
     CachedVoice,
@@ -148,7 +148,7 @@ WRITER = """
 import sys
 import numpy as np
 from pathlib import Path
-from coach.speech.base import Clip
+from coach.audio.clip import Clip
 from coach.speech.cache import ClipCache
 cache = ClipCache(Path(sys.argv[1]))
 frames = int(sys.argv[2])

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import itertools
 
+from coach.audio.clip import SAMPLE_RATE
 from coach.compiler import compile_routine
 from coach.cues.model import Chapter, Say, Window
 from coach.resolve import resolve
 from coach.routine.model import Exercise, Reminders, Routine, Section, Settings
-from coach.speech.base import SAMPLE_RATE
 from coach.speech.fake import FakeEngine
 from coach.speech.voice import MemoryVoice
 from coach.timeline import TimedCue, Timeline

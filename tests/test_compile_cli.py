@@ -107,12 +107,13 @@ def test_a_voice_that_cannot_start_only_skips_the_fit_check(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from coach.errors import CoachError
-    from coach.speech import base
+    from coach.speech import engines
+    from coach.speech.base import Engine, EngineOptions
 
-    def broken(options: object) -> base.Engine:
+    def broken(options: EngineOptions) -> Engine:
         raise CoachError("the broken engine has no voice here")
 
-    monkeypatch.setitem(base.ENGINES, "broken", broken)
+    monkeypatch.setitem(engines.ENGINES, "broken", lambda: broken)
     result = runner.invoke(cli, ["compile", "tabata", "--engine", "broken"])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("coach-cues 1")

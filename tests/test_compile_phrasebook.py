@@ -107,7 +107,31 @@ def test_routine_override_with_bad_placeholder_is_located(tmp_path: Path) -> Non
 
 BAD_FILES = [
     ("reset: Rest.\n", 1, 1, "unknown phrase template 'reset'; did you mean 'rest'?"),
-    ('rest: "Rest for {secs}."\n', 1, 7, "unknown placeholder {secs} in 'rest'"),
+    (
+        'rest: "Rest for {secs}."\n',
+        1,
+        7,
+        "unknown placeholder {secs} in 'rest', which takes {duration} and {seconds};"
+        " did you mean {seconds}?",
+    ),
+    (
+        'next_up: "Next: {name}, {when}."\n',
+        1,
+        10,
+        "unknown placeholder {when} in 'next_up', which takes {name}; use {name} or remove {when}",
+    ),
+    (
+        'go: "Go, {name}!"\n',
+        1,
+        5,
+        "'go' takes no placeholders, so {name} cannot be filled in: remove it"
+        " (to say a brace, write it twice: {{ or }})",
+    ),
+    ("go: [" + "[" * 600 + "Go" + "]" * 600 + "]\n", 1, 44, "nesting deeper than 40 levels"),
+    ("go: " + "x" * 301 + "\n", 1, 5, "a phrase of 'go' is 301 characters; keep it under 300"),
+    ("? [a, b]\n: Go.\n", 1, 3, "a template name must be a plain word"),
+    ("go:\n  ? [variants]\n  : [Go.]\n", 2, 5, "unknown key that is not a word"),
+    ("go: &g [*g]\n", 1, 9, "a phrasebook cannot contain itself"),
     ('next_up: "Next one."\n', 1, 10, "'next_up' must say {name} in every variant"),
     ('rest: "Rest {duration"\n', 1, 7, "bad placeholder"),
     ('rest: "Rest {duration:>5}"\n', 1, 7, "plain {name}"),
@@ -121,7 +145,9 @@ BAD_FILES = [
 ]
 
 
-@pytest.mark.parametrize(("text", "line", "column", "message"), BAD_FILES)
+@pytest.mark.parametrize(
+    ("text", "line", "column", "message"), BAD_FILES, ids=[m[:40] for *_, m in BAD_FILES]
+)
 def test_bad_phrasebooks_get_located_errors(
     text: str, line: int, column: int, message: str
 ) -> None:

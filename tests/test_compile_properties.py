@@ -5,12 +5,12 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from coach.audio.clip import SAMPLE_RATE
 from coach.compiler import compile_routine
 from coach.cues.model import Window
 from coach.cues.text import format_cues, parse_cues
 from coach.resolve import resolve
 from coach.routine.model import Exercise, Reminders, Routine, Section, Settings
-from coach.speech.base import SAMPLE_RATE
 from coach.speech.fake import FakeEngine
 from coach.speech.voice import MemoryVoice
 

@@ -9,9 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coach.compiler import compile_routine
-from coach.cues.model import NO_FACTS, Chapter, Cue, CueScript, Say, Tone, Window, WindowFacts
+from coach.cues.model import Chapter, Cue, CueScript, Say, Tone, Window
 from coach.cues.text import format_cues, parse_cues, read_cues
 from coach.errors import InputError
+from coach.facts import NO_FACTS, WindowFacts
 from coach.resolve import resolve
 from coach.routine import builtin_routines, load_routine
 from coach.speech.fake import FakeEngine
@@ -119,13 +120,17 @@ BAD = [
     (_window_with(" loud=yes"), 3, 19, "a window takes only facts"),
     (_window_with(" extra"), 3, 19, "a window takes only facts"),
     (_window_with(" sets=2 set=3"), 3, 26, "set=3 is more than sets=2"),
-    (_window_with(" round=0"), 3, 19, "round= takes a whole number, 1 or more"),
+    (_window_with(" round=0"), 3, 19, "round= takes a whole number from 1 to 2,000"),
+    (_window_with(" reps=2001 tempo=0.001"), 3, 19, "reps= takes a whole number from 1 to 2,000"),
+    (_window_with(" sets=" + "9" * 5000), 3, 19, "sets= takes a whole number from 1 to 2,000"),
+    (_window_with(" set=\u00b2"), 3, 19, "set= takes a whole number"),
+    (_window_with(" hold=1e999 reps=1 tempo=1"), 3, 19, "hold= must be"),
     (_window_with(" set=two"), 3, 19, "set= takes a whole number"),
     (_window_with(" side=left"), 3, 19, 'side= takes a text in double quotes, e.g. side="x"'),
     (_window_with(" reps=3"), 3, 19, "reps= and tempo= go together"),
     (_window_with(" set=1 hold=1"), 3, 25, "hold= belongs to a counted set"),
     (_window_with(" tempo=2 hold=1 reps=3"), 3, 34, "3 reps of 3 s take 9 s, longer than"),
-    (_window_with(" tempo=0 reps=1"), 3, 19, "tempo= must be greater than 0"),
+    (_window_with(" tempo=0 reps=1"), 3, 19, "tempo= must be more than 0 and at most 3600 s"),
     (_window_with(" to_failure=maybe"), 3, 19, "to_failure= takes yes or no"),
     (_window_with(" alternate=left"), 3, 19, "alternate= takes a side in quotes"),
     (_window_with(' set=1 alternate="l"'), 3, 25, "alternate= belongs to a counted set"),
@@ -136,7 +141,12 @@ BAD = [
     ('coach-cues 1\nsay name "Hi." gap=0.4\n', 2, 1, "needs a title"),
     ('coach-cues 1\ntitle "T"\nsay name "Hi.\n', 3, 10, "unterminated quote"),
     ('coach-cues 1\ntitle "T"\nsay name "Hi." gap=soon\n', 3, 16, "gap must be a number"),
-    ('coach-cues 1\ntitle "T"\nsay name "Hi." gap=-1\n', 3, 16, "0 or more"),
+    (
+        'coach-cues 1\ntitle "T"\nsay name "Hi." gap=-1\n',
+        3,
+        16,
+        "gap must be from 0 to 3600 s, not -1",
+    ),
     ('coach-cues 1\ntitle "T"\nshout name "Hi."\n', 3, 1, "unknown line 'shout'"),
     (
         'coach-cues 1\ntitle "T"\nwindow work 5 "w"\n  @6.0 p80 count "One"\n',
@@ -187,7 +197,7 @@ def test_read_cues_reports_bad_bytes_with_a_location(tmp_path: Path) -> None:
     path.write_bytes(b'coach-cues 1\ntitle "caf\xe9"\n')
     with pytest.raises(InputError) as caught:
         read_cues(path)
-    assert str(caught.value) == f"{path}:2:11: not UTF-8 text; save the file as UTF-8"
+    assert str(caught.value) == f"{path}:2:11: not valid UTF-8 (byte 0xe9); save the file as UTF-8"
 
 
 # ---- property tests --------------------------------------------------------------------
@@ -196,13 +206,17 @@ texts = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_siz
     lambda t: t.strip() != ""
 )
 kinds = st.from_regex(r"[A-Za-z_][A-Za-z0-9_.-]{0,8}", fullmatch=True)
-seconds = st.floats(min_value=0, max_value=1e5, allow_nan=False, allow_infinity=False)
+# within the reader's limits (see test_limits_* for what lies beyond them)
+seconds = st.floats(min_value=0, max_value=3600, allow_nan=False, allow_infinity=False)
 
 
 @st.composite
 def windows(draw: st.DrawFn) -> Window:
-    duration = draw(st.floats(min_value=0.001, max_value=1e4, allow_nan=False))
+    duration = draw(st.floats(min_value=0.01, max_value=3600, allow_nan=False))
     offsets = st.floats(min_value=0, max_value=duration, exclude_max=True, allow_nan=False)
+    # a tone ends inside its window, so it never runs past the end of the session
+    tone_offsets = st.floats(min_value=0, max_value=duration / 2, allow_nan=False)
+    tone_lengths = st.floats(min_value=0.001, max_value=min(5, duration / 2), allow_nan=False)
     cues = draw(
         st.lists(
             st.builds(
@@ -210,7 +224,7 @@ def windows(draw: st.DrawFn) -> Window:
                 at=offsets,
                 text=texts,
                 kind=kinds,
-                priority=st.integers(-5, 200),
+                priority=st.integers(0, 999),
                 short=st.none() | texts,
             ),
             max_size=4,
@@ -220,9 +234,9 @@ def windows(draw: st.DrawFn) -> Window:
         st.lists(
             st.builds(
                 Tone,
-                at=offsets,
-                duration=st.floats(min_value=0.001, max_value=5, allow_nan=False),
-                frequency=st.floats(min_value=1, max_value=20000, allow_nan=False),
+                at=tone_offsets,
+                duration=tone_lengths,
+                frequency=st.floats(min_value=20, max_value=10000, allow_nan=False),
             ),
             max_size=2,
         )
@@ -265,7 +279,7 @@ scripts = st.builds(
     title=st.text(max_size=20),
     steps=st.lists(steps, max_size=6),
     routine=st.text(max_size=10),
-    level=st.integers(1, 9),
+    level=st.integers(1, 2),
     description=st.text(max_size=30),
 )
 
@@ -291,3 +305,81 @@ def test_the_example_in_the_docs_reads() -> None:
     script = parse_cues(example, "docs/cues.md")
     assert script.chapters == ["Standing kickback"]
     assert format_cues(script) == example.lstrip("\n")
+
+
+# ---- limits: what an edited or hostile script cannot ask for ----------------------------
+
+HEAD = 'coach-cues 1\ntitle "T"\n'
+WORK = HEAD + 'window work 5 "w"\n'
+LIMITS = [
+    (HEAD + 'window work 1e7 "w"\n', 3, 13, "duration must be from 0 to 3600 s, not 1e7"),
+    (HEAD + 'window work 1e12 "w"\n', 3, 13, "duration must be from 0 to 3600 s, not 1e12"),
+    (HEAD + 'window work 1e308 "w"\n', 3, 13, "from 0 to 3600 s, not 1e308"),
+    (HEAD + 'window work 1e400 "w"\n', 3, 13, "from 0 to 3600 s, not 1e400"),
+    (HEAD + 'say name "Hi." gap=1e308\n', 3, 16, "gap must be from 0 to 3600 s, not 1e308"),
+    (WORK + "  @0 tone 1e308 0.1\n", 4, 11, "frequency must be from 20 to 10000 Hz, not 1e308"),
+    (WORK + "  @0 tone 880 1e308\n", 4, 15, "length must be more than 0 and at most 10 s"),
+    (WORK + "  @0 tone 880 1e6\n", 4, 15, "length must be more than 0 and at most 10 s, not 1e6"),
+    (WORK + "  @4.9 tone 880 0.5\n", 4, 3, "the tone runs 0.4 s past the end of the session"),
+    (HEAD + "level ²\n", 3, 7, "level must be 1, or 2"),
+    (HEAD + "level " + "9" * 4301 + "\n", 3, 7, "level must be 1, or 2"),
+    (HEAD + "level 3\n", 3, 7, "level must be 1, or 2"),
+    (WORK + "  @1 p" + "9" * 4301 + ' count "One"\n', 4, 6, "a priority goes from p0 to p999"),
+    (HEAD + 'say name "' + "a" * 1_000_000 + '"\n', 3, 10, "keep each text under 2,000"),
+    (HEAD + "say " + "k" * 41 + ' "Hi."\n', 3, 5, "the kind is 41 characters; keep it to 40"),
+    (
+        HEAD + 'window work 3600 "w"\n' * 9,
+        11,
+        13,
+        "the windows and gaps up to here last 9.0 h; a session may last at most 8 h",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "column", "message"), LIMITS, ids=[m for *_, m in LIMITS])
+def test_values_out_of_range_are_located_errors_with_the_range(
+    text: str, line: int, column: int, message: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_cues(text, "x.cues")
+    first = caught.value.problems[0]
+    assert (first.line, first.column) == (line, column), str(caught.value)
+    assert message in first.message
+    assert len(str(caught.value)) < 300  # a huge value is shown shortened
+
+
+def test_a_tone_may_run_past_its_window_into_the_rest_of_the_session() -> None:
+    script = parse_cues(WORK + '  @4.9 tone 880 0.5\nwindow rest 1 "r"\n')
+    assert script.steps[0] == Window(5.0, "work", "w", (), (Tone(4.9, 0.5, 880.0),))
+
+
+def test_reading_stops_after_a_hundred_problems() -> None:
+    with pytest.raises(InputError) as caught:
+        parse_cues(HEAD + "shout\n" * 100_000)
+    problems = caught.value.problems
+    assert len(problems) == 101
+    assert problems[-1].message == "stopped reading after 100 problems; fix these first"
+
+
+def test_the_longest_session_a_routine_may_give_reads_back(tmp_path: Path) -> None:
+    # 6 h of work: the routine limit; its script must stay inside the script limits
+    routine = tmp_path / "long.yaml"
+    routine.write_text(
+        "title: Long\nsettings: {rest: 0, rest_between_exercises: 0}\nexercises:\n"
+        "  - {name: Plank, work: 1h, sets: 5, cues: [Breathe.]}\n",
+        encoding="utf-8",
+    )
+    script = compile_routine(load_routine(str(routine)))
+    text = format_cues(script)
+    assert len(text.encode()) < 8_000_000
+    assert parse_cues(text) == script
+
+
+def test_a_window_holds_at_most_two_thousand_cues() -> None:
+    cue = '  @1 p80 count "One"\n'
+    with pytest.raises(InputError) as caught:
+        parse_cues(WORK + cue * 5000)
+    assert [str(p) for p in caught.value.problems] == [
+        "<cues>:2004:3: a window holds at most 2,000 cues; split it into shorter windows"
+    ]
+    assert len(parse_cues(WORK + cue * 2000).steps[0].cues) == 2000  # type: ignore[union-attr]

@@ -164,31 +164,39 @@ def test_default_output_tries_each_and_names_every_failure(
     """A device no output has is bad input (exit 2); an output that cannot play makes
     it a runtime failure (exit 1). Either way every output tried is named with why."""
     from coach.errors import CoachError, InputError
-    from coach.live import sinks
+    from coach.live import outputs, sinks
 
-    def unknown(output: str, names: list[str]) -> sinks.Factory:
-        def factory(rate: int, device: str | None) -> sinks.Sink:
-            raise sinks.UnknownDevice(output, str(device), "device", names)
+    def unknown(output: str, names: list[str]) -> type[sinks.Sink]:
+        class Unknown(sinks.Sink):
+            NAME = output
 
-        return factory
+            @classmethod
+            def open(cls, sample_rate: int, device: str | None) -> sinks.Sink:
+                raise sinks.UnknownDevice(output, str(device), "device", names)
 
-    def unavailable(rate: int, device: str | None) -> sinks.Sink:
-        raise sinks.OutputUnavailable("portaudio", "cannot load it", "install it")
+        return Unknown
 
-    monkeypatch.setattr(sinks, "default_tries", lambda: ["pulse", "portaudio"])
-    monkeypatch.setitem(sinks.OUTPUTS, "pulse", unknown("pulse", ["a", "b"]))
-    monkeypatch.setitem(sinks.OUTPUTS, "portaudio", unknown("portaudio", ["c"]))
+    class Unavailable(sinks.Sink):
+        NAME = "portaudio"
+
+        @classmethod
+        def open(cls, sample_rate: int, device: str | None) -> sinks.Sink:
+            raise sinks.OutputUnavailable("portaudio", "cannot load it", "install it")
+
+    monkeypatch.setattr(outputs, "default_tries", lambda: ["pulse", "portaudio"])
+    monkeypatch.setitem(outputs.OUTPUTS, "pulse", lambda: unknown("pulse", ["a", "b"]))
+    monkeypatch.setitem(outputs.OUTPUTS, "portaudio", lambda: unknown("portaudio", ["c"]))
     with pytest.raises(InputError) as wrong:
-        sinks.open_output("default", 22050, "x")
+        outputs.open_output("default", 22050, "x")
     assert str(wrong.value) == (
         "--device x: no output has a device by that name. Tried:\n"
         "  pulse: no device named 'x' (its devices: 'a', 'b')\n"
         "  portaudio: no device named 'x' (its devices: 'c')\n"
         "`coach devices` lists them."
     )
-    monkeypatch.setitem(sinks.OUTPUTS, "portaudio", unavailable)
+    monkeypatch.setitem(outputs.OUTPUTS, "portaudio", lambda: Unavailable)
     with pytest.raises(CoachError) as failed:
-        sinks.open_output("default", 22050, "x")
+        outputs.open_output("default", 22050, "x")
     assert not isinstance(failed.value, InputError)
     assert str(failed.value) == (
         "no audio output works here. Tried:\n"

@@ -24,8 +24,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from coach.audio import BlockMixer
-from coach.speech.base import SAMPLE_RATE
+from coach.audio.clip import SAMPLE_RATE
+from coach.audio.mixer import BlockMixer
 
 RATE = SAMPLE_RATE
 WINDOW = RATE * 5 // 1000  # 5 ms
@@ -293,3 +293,111 @@ def test_a_stall_is_reported_as_the_output_running_dry(
         _out, errors = child.communicate(timeout=30)
     assert child.returncode == 0, errors
     assert "note: the audio output ran dry 1 time(s)" in errors, errors
+
+
+def _bed_file(path: Path) -> Path:
+    """Four seconds of a chord that swells and fades, looped under the session."""
+    import wave
+
+    t = np.arange(4 * RATE) / RATE
+    chord = sum(np.sin(2 * np.pi * f * t) for f in (196.0, 247.0, 294.0))
+    tone = 7000 * chord / 3 * (0.7 + 0.3 * np.sin(2 * np.pi * 0.25 * t))
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(RATE)
+        out.writeframes(tone.astype("<i2").tobytes())
+    return path
+
+
+def _record(pulse: dict[str, str], recording: Path, command: list[str]) -> str:
+    """Run `command` while recording coachtest's monitor; its stderr."""
+    raw = ["--latency-msec=20", "--raw", "--format=s16le", "--channels=1", f"--rate={RATE}"]
+    with (
+        subprocess.Popen(
+            ["pacat", "--playback", *raw, "--device=coachtest", "/dev/zero"], env=pulse
+        ) as zeros,
+        recording.open("wb") as out,
+        subprocess.Popen(
+            ["parec", *raw, "--device=coachtest.monitor"], stdout=out, env=pulse
+        ) as parec,
+    ):
+        try:
+            _wait_for_recording(recording)
+            played = subprocess.run(command, env=pulse, capture_output=True, text=True, timeout=900)
+            time.sleep(0.3)
+        finally:
+            parec.terminate()
+            zeros.terminate()
+    assert played.returncode == 0, played.stderr
+    return played.stderr
+
+
+def _lag(heard: np.ndarray, wanted: np.ndarray) -> int:
+    """The shift (samples) that best lines `wanted` up inside `heard`, by cross-correlation."""
+    size = 1 << (heard.shape[0] + wanted.shape[0]).bit_length()
+    spectrum = np.fft.rfft(heard.astype(np.float64), size)
+    spectrum *= np.conj(np.fft.rfft(wanted.astype(np.float64), size))
+    return int(np.argmax(np.fft.irfft(spectrum, size)[: heard.shape[0]]))
+
+
+@pytest.mark.parametrize("with_music", [False, True], ids=["voice", "music"])
+def test_live_is_as_loud_as_the_file_and_every_cue_on_time(
+    pulse: dict[str, str], tmp_path: Path, with_music: bool
+) -> None:
+    """The sound card gets the file's mix chain: the recording of `coach play` is within
+    1 LU of the MP3 of the same script (ffmpeg's ebur128 on both), and every cue is
+    where the file has it, within 30 ms."""
+    import wave
+
+    from test_render_support import loudness
+
+    from coach.audio.levels import plan_mix
+    from coach.audio.music import analyse_music
+
+    pytest.importorskip("pyttsx3")
+    if shutil.which("espeak-ng") is None and shutil.which("espeak") is None:
+        pytest.skip("espeak-ng is not installed")
+    cues = tmp_path / "check.cues"
+    cues.write_text(CUES)
+    music = ["--music", str(_bed_file(tmp_path / "bed.wav"))] if with_music else []
+    coach = [sys.executable, "-m", "coach"]
+    rendered = subprocess.run(
+        [*coach, "render", str(cues), "-o", str(tmp_path / "out"), "-q", *music],
+        env=pulse,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert rendered.returncode == 0, rendered.stderr
+    (mp3,) = (tmp_path / "out").glob("*.mp3")
+    recording = tmp_path / "monitor.raw"
+    said = _record(pulse, recording, [*coach, "play", str(cues), *music])
+    heard = np.fromfile(recording, dtype="<i2")
+    live = tmp_path / "live.wav"
+    with wave.open(str(live), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(RATE)
+        out.writeframes(heard.tobytes())
+    file_lufs, live_lufs = loudness(mp3), loudness(live)
+    print(f"integrated loudness: file {file_lufs} LUFS, live {live_lufs} LUFS")
+    assert abs(live_lufs - file_lufs) <= 1.0, said
+
+    timeline = _timeline(cues)
+    info = analyse_music(Path(music[1]), RATE) if music else None
+    mixer = plan_mix(timeline, info).mixer()
+    try:
+        mix = mixer.render(0, timeline.length)
+    finally:
+        mixer.close()
+    shift = _lag(heard, mix)
+    late = []
+    for cue in timeline.cues:  # each cue's first 0.3 s, searched for within 0.1 s of its place
+        near = RATE // 10
+        wanted = mix[cue.start : cue.start + 3 * near]
+        lo = shift + cue.start - near
+        found = lo + _lag(heard[lo : lo + 5 * near], wanted)
+        late.append(round((found - shift - cue.start) / RATE * 1000, 1))
+    print(f"cue offsets from the file (ms, whole session aligned): {late}")
+    assert all(abs(ms) <= TOLERANCE * 1000 for ms in late), (late, said)

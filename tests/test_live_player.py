@@ -8,7 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from coach.audio import BlockMixer
+from coach.audio.clip import SAMPLE_RATE
+from coach.audio.levels import plan_mix
+from coach.audio.music import analyse_music
 from coach.compiler import compile_routine
 from coach.cues.model import Chapter, CueScript, Say, Window
 from coach.live.player import Player
@@ -18,7 +20,6 @@ from coach.live.session import start_position
 from coach.live.sinks import NullSink
 from coach.resolve import chapter_titles, resolve
 from coach.routine import parse_routine
-from coach.speech.base import SAMPLE_RATE
 from coach.speech.fake import FakeEngine
 from coach.speech.voice import MemoryVoice
 from coach.timeline import ChapterSpan, TimedCue, TimedTone, TimedWindow, Timeline
@@ -87,6 +88,15 @@ def _player(timeline: Timeline | None = None, start: int = 0) -> Player:
     return Player(program, start=start, preroll=PRE / RATE, resume_preroll=RESUME / RATE)
 
 
+def _file_mix(timeline: Timeline) -> np.ndarray:
+    """What the renderer feeds the encoder for `timeline`: the planned mix chain."""
+    mixer = plan_mix(timeline).mixer()
+    try:
+        return mixer.render(0, timeline.length)
+    finally:
+        mixer.close()
+
+
 def _events(player: Player, kind: str) -> list[tuple[int, int, str]]:
     return [(e.position, e.frame, e.text) for e in player.events if e.kind == kind]
 
@@ -104,7 +114,7 @@ def test_cues_sound_at_their_timeline_samples(block: int) -> None:
         assert event.wall == pytest.approx(event.frame / RATE, abs=1e-9)
     sound = drive.sound
     assert np.all(sound[:PRE] == 0)
-    whole = BlockMixer(timeline).render(0, timeline.length)
+    whole = _file_mix(timeline)
     assert np.array_equal(sound[PRE : PRE + timeline.length], whole)
     assert [e.text for e in player.events if e.kind == "chapter"] == [
         "Warm-up",
@@ -141,7 +151,7 @@ def test_pause_and_resume_continue_at_the_same_sample_mid_cue() -> None:
     player.resume()
     drive.until_finished()
     sound = drive.sound
-    whole = BlockMixer(timeline).render(0, timeline.length)
+    whole = _file_mix(timeline)
     heard = sound[sound != 0]
     assert np.array_equal(heard, whole[whole != 0])  # every sample once, in order
     (pause,) = _events(player, "pause")
@@ -205,7 +215,7 @@ def test_volume_steps_scale_the_sound_and_stop_at_silence() -> None:
     player.softer()
     drive.until_finished()
     assert player.volume == pytest.approx(0.8)
-    whole = BlockMixer(timeline).render(0, timeline.length).astype(np.float64)
+    whole = _file_mix(timeline).astype(np.float64)
     played = drive.sound[PRE : PRE + timeline.length].astype(np.float64)
     assert np.allclose(played, whole * 0.8, atol=1.0)
     for _ in range(20):
@@ -406,8 +416,7 @@ def test_speech_failing_in_a_later_chapter_ends_the_session_with_the_reason() ->
 
 def test_music_plays_under_the_voice_and_ducks_while_it_speaks(tmp_path: Path) -> None:
     import wave
-
-    from coach.live.music import LiveMusic
+    from dataclasses import replace
 
     bed = tmp_path / "bed.wav"
     tone = (8000 * np.sin(2 * np.pi * 330 * np.arange(RATE) / RATE)).astype("<i2")
@@ -421,13 +430,14 @@ def test_music_plays_under_the_voice_and_ducks_while_it_speaks(tmp_path: Path) -
         cues=[_cue(2 * RATE, "A long sentence here.", 0)],
         chapters=[ChapterSpan("All", 0, 4 * RATE)],
     )
-    music = LiveMusic(str(bed), RATE)
-    player = Player(Program.from_timeline(timeline), preroll=0, music=music)
+    music = analyse_music(bed, RATE)
+    player = Player(Program.from_timeline(timeline, music=music), preroll=0)
     drive = Drive(player, 1024)
     drive.until_finished()
-    music.close()
+    player.close()
     sound = drive.sound.astype(np.float64)
-    voice = BlockMixer(timeline).render(0, timeline.length).astype(np.float64)
+    plan = plan_mix(timeline, music)
+    voice = replace(plan, music=None).mixer().render(0, timeline.length).astype(np.float64)
     bed_only = sound[: timeline.length] - voice
     clear = np.sqrt(np.mean(bed_only[RATE + 5000 : RATE + 15000] ** 2))
     ducked = np.sqrt(np.mean(bed_only[2 * RATE + 4000 : 2 * RATE + 8000] ** 2))

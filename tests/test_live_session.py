@@ -23,7 +23,7 @@ from coach.live.player import Player
 from coach.live.program import Program
 from coach.live.session import is_interactive, play
 from coach.live.sinks import NullSink
-from coach.speech.base import SAMPLE_RATE as R
+from coach.audio.clip import SAMPLE_RATE as R
 from coach.speech.fake import FakeEngine
 from coach.speech.voice import MemoryVoice
 from coach.timeline import ChapterSpan, TimedCue, Timeline

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from test_render_support import RATE, decode, loudness, make_timeline
 
-from coach.render import find_ffmpeg
-from coach.render.encode import plan_mix
-from coach.render.music import DuckEnvelope
+from coach.audio.ffmpeg import find_ffmpeg
+from coach.audio.levels import plan_mix
+from coach.audio.music import DuckEnvelope
 from coach.render.render import render_timeline
 
 BED_HZ = 1000.0
@@ -96,3 +96,33 @@ def test_envelope_ramps_down_before_speech_and_back_up_after() -> None:
     assert np.all(np.diff(gains[10_000 - ramp : 10_000]) <= 0)  # smooth and monotonic
     assert np.all(np.diff(gains[20_000 : 20_000 + ramp]) >= 0)
     assert np.max(np.abs(np.diff(gains))) < 0.02  # no step big enough to click
+
+
+def test_the_next_loop_s_decoder_is_started_ahead_not_by_the_reader(
+    music_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At each loop the reader (the live player's audio thread) gets a decoder that is
+    already running: it never starts ffmpeg itself after the first one."""
+    import threading
+
+    from coach.audio import music
+
+    started: list[str] = []
+    original = music.start_decoder
+
+    def counting(*args: object) -> object:
+        started.append(threading.current_thread().name)
+        return original(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(music, "start_decoder", counting)
+    info = music.analyse_music(music_file, RATE)
+    started.clear()
+    bed = music.MusicBed(info, RATE)
+    try:
+        for _ in range(4 * info.frames // 4096):  # four loops
+            bed.read(4096)
+    finally:
+        bed.close()
+    reader = threading.current_thread().name
+    assert started.count(reader) == 1, started
+    assert len(started) >= 5

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import coach.render.ffmpeg as ffmpeg_module
+import coach.audio.ffmpeg as ffmpeg_module
+from coach.audio.ffmpeg import find_ffmpeg
 from coach.errors import CoachError
-from coach.render import find_ffmpeg
 from coach.render.names import slugify
 
 

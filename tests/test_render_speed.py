@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from test_render_support import decode, make_timeline
 
-from coach.render import encode, ffmpeg
+from coach.audio import ffmpeg
+from coach.render import encode
 from coach.render.render import render_timeline
 
 

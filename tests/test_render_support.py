@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from coach.render import find_ffmpeg
-from coach.speech.base import SAMPLE_RATE
+from coach.audio.clip import SAMPLE_RATE
+from coach.audio.ffmpeg import find_ffmpeg
 from coach.speech.fake import FakeEngine
 from coach.speech.voice import MemoryVoice
 from coach.timeline import ChapterSpan, TimedCue, TimedTone, Timeline

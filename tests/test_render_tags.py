@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from mutagen.id3 import ID3, CTOCFlags
 
-from coach.render import find_ffmpeg
+from coach.audio.ffmpeg import find_ffmpeg
 from coach.render.tags import ChapterMark, TrackTags, write_tags
 
 TITLES = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from coach.audio.clip import SAMPLE_RATE
 from coach.cues.model import (
     PRIORITY_COUNT,
     PRIORITY_CRITICAL,
@@ -13,10 +14,9 @@ from coach.cues.model import (
     Say,
     Tone,
     Window,
-    WindowFacts,
 )
+from coach.facts import WindowFacts
 from coach.resolve import iter_chapters, resolve
-from coach.speech.base import SAMPLE_RATE
 from coach.speech.fake import FakeEngine
 from coach.speech.voice import MemoryVoice
 

@@ -13,8 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from coach.audio.clip import SAMPLE_RATE
 from coach.errors import InputError
-from coach.speech.base import SAMPLE_RATE, EngineOptions, create_engine
+from coach.speech.base import EngineOptions
+from coach.speech.engines import create_engine
 from coach.speech.pcm import read_audio, sound_bounds, trim_silence
 
 HAS_SYSTEM_ESPEAK = ctypes.util.find_library("espeak-ng") is not None
@@ -41,7 +43,7 @@ def _run(code: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 @needs_espeak
 def test_three_is_trimmed_to_start_within_ten_ms_of_its_sound() -> None:
-    from coach.speech.pyttsx3_engine import _session_or_start
+    from coach.speech.pyttsx3_session import session_or_start
 
     engine = create_engine("pyttsx3")
     clip = engine.synthesize("three")
@@ -56,7 +58,7 @@ def test_three_is_trimmed_to_start_within_ten_ms_of_its_sound() -> None:
     # find every sample from its first to its last sound window inside the trimmed clip.
     with tempfile.TemporaryDirectory() as folder:
         raw_path = Path(folder) / "raw.wav"
-        session = _session_or_start()
+        session = session_or_start()
         session.apply(engine.voice, engine.rate)  # type: ignore[attr-defined]
         for _ in range(2):  # a session's first utterance can come out empty: the engine retries too
             session.speak_to_file("three", raw_path)
@@ -83,7 +85,7 @@ def _tail(raw: np.ndarray, trimmed: np.ndarray) -> int:
 @needs_espeak
 def test_stdout_stays_clean_while_speaking() -> None:
     result = _run(
-        "from coach.speech.base import create_engine\n"
+        "from coach.speech.engines import create_engine\n"
         "e = create_engine('pyttsx3')\n"
         "print(e.synthesize('Rest for thirty seconds.').frames > 0)\n"
     )
@@ -101,7 +103,7 @@ def test_each_utterance_gets_its_own_clip() -> None:
 
 SPEAK_ONE = """
 import sys
-from coach.speech.base import create_engine
+from coach.speech.engines import create_engine
 sys.stdout.buffer.write(create_engine("pyttsx3").synthesize(sys.argv[1]).samples.tobytes())
 """
 

@@ -17,7 +17,7 @@ linux_only = pytest.mark.skipif(
 
 SPEAK = """
 import os
-from coach.speech.base import create_engine
+from coach.speech.engines import create_engine
 from coach.speech.espeak_lib import load_espeak
 engine = create_engine("pyttsx3")
 clip = engine.synthesize("three")

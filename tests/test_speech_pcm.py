@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from coach.speech.base import SAMPLE_RATE
+from coach.audio.clip import SAMPLE_RATE
 from coach.speech.pcm import (
     PRE_ROLL_MS,
     clip_from_file,

@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from coach.audio.clip import SAMPLE_RATE
 from coach.cli import cli
 from coach.errors import CoachError, InputError
-from coach.speech.base import SAMPLE_RATE, EngineOptions, create_engine
+from coach.speech.base import EngineOptions
+from coach.speech.engines import create_engine
 from coach.speech.pcm import sound_bounds
 
 HAS_PIPER = (
@@ -93,7 +95,7 @@ def test_neural_voice_renders_a_shipped_routine(runner: CliRunner, tmp_path: Pat
 
 
 BOTH = """
-from coach.speech.base import create_engine
+from coach.speech.engines import create_engine
 first, second = {order}
 a = create_engine(first)
 b = create_engine(second)

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from coach.audio.clip import SAMPLE_RATE
 from coach.cli import cli
 from coach.compiler import compile_routine
 from coach.cues.model import CueScript, Say, Window
@@ -24,7 +25,6 @@ from coach.render.render import plan_tracks, track_info
 from coach.render.sidecars import timeline_json
 from coach.resolve import resolve
 from coach.routine import builtin_routines, load_routine
-from coach.speech.base import SAMPLE_RATE
 from coach.speech.fake import FakeEngine
 from coach.speech.voice import MemoryVoice
 

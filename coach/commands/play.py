@@ -63,14 +63,14 @@ def play_command(
     On a terminal: a status screen and keys (space pause, n next, p back,
     +/- volume, q quit). Otherwise one line per chapter.
     """
+    from coach.audio.clip import SAMPLE_RATE
     from coach.commands.script_options import report_fit
     from coach.commands.speech_options import voice_from_options
+    from coach.live.outputs import open_output
     from coach.live.player import Player
     from coach.live.program import chapter_titles, resolve_in_background
     from coach.live.session import is_interactive, play, start_position
-    from coach.live.sinks import open_output
     from coach.pipeline import load_script
-    from coach.speech.base import SAMPLE_RATE
     from coach.terminal import printable
 
     script = load_script(source, level=level, phrases=phrases)
@@ -80,10 +80,12 @@ def play_command(
     )  # before any speech: a missing device fails fast
     bed = None
     if music:
-        from coach.live.music import LiveMusic
+        from pathlib import Path
 
-        bed = LiveMusic(music, SAMPLE_RATE)
-    program = resolve_in_background(script, speaker)
+        from coach.audio.music import analyse_music
+
+        bed = analyse_music(Path(music), SAMPLE_RATE)
+    program = resolve_in_background(script, speaker, bed)
     if strict:  # every fit decision must be known before the first sound
         program.wait_complete()
         if program.error is not None:
@@ -92,12 +94,11 @@ def play_command(
     shown = len(program.timeline.warnings)
     report_fit([printable(w) for w in program.timeline.warnings], strict)
     click.echo(printable(f"Playing {script.title!r} on {sink.describe()}"), err=True)
-    player = Player(program, start=start, music=bed)
+    player = Player(program, start=start)
     try:
         code = play(player, sink, is_interactive())
     finally:
-        if bed is not None:
-            bed.close()
+        player.close()
         if events:
             write_events(events, player)
     report_fit([printable(w) for w in program.timeline.warnings[shown:]], False)

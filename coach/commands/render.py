@@ -16,7 +16,7 @@ from coach.terminal import printable
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from coach.speech.base import Clip
+    from coach.audio.clip import Clip
     from coach.speech.voice import Voice
 
 

@@ -51,7 +51,7 @@ def _routine_rows(problems: list[Problem], texts: list[str]) -> list[tuple[str, 
 
 
 @click.command("show")
-@click.argument("routine", metavar="ROUTINE")
+@click.argument("routine", metavar="ROUTINE|FILE.cues")
 @click.option(
     "--level",
     type=click.IntRange(1, 2),
@@ -60,55 +60,83 @@ def _routine_rows(problems: list[Problem], texts: list[str]) -> list[tuple[str, 
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
 def show_command(routine: str, level: int | None, as_json: bool) -> None:
-    """Print the session plan of ROUTINE: a .yaml file or a built-in name.
+    """Print the session plan of ROUTINE (a .yaml file or a built-in name) or of a .cues file.
 
-    Sets, reps or work time, sides, holds and rests of every exercise, and an
-    estimate of the total length.
+    For a routine: sets, reps or work time, sides, holds and rests of every
+    exercise, and an estimate of the total length. For a cue script: its
+    chapters, their windows and the length.
     """
-    from coach.pipeline import report_warnings, routine_warnings
-    from coach.routine import load_routine
-    from coach.routine.plan import format_plan, plan_routine
+    from coach.cues.text import is_cue_script, read_cues
 
-    loaded = load_routine(routine)
-    report_warnings(routine_warnings(loaded, level))
-    plan = plan_routine(loaded, level)
+    if is_cue_script(routine):
+        from coach.cues.plan import format_script_plan, plan_script
+
+        if level is not None:
+            raise InputError(
+                f"{routine}: --level applies to a routine; a .cues file is already compiled"
+                " at its level (compile the routine again with --level instead)"
+            )
+        script_plan = plan_script(read_cues(routine))
+        data, text = script_plan.to_dict(), format_script_plan(script_plan)
+    else:
+        from coach.pipeline import report_warnings, routine_warnings
+        from coach.routine import load_routine
+        from coach.routine.plan import format_plan, plan_routine
+
+        loaded = load_routine(routine)
+        report_warnings(routine_warnings(loaded, level))
+        plan = plan_routine(loaded, level)
+        data, text = plan.to_dict(), format_plan(plan)
     if as_json:
         import json
 
-        click.echo(json.dumps(plan.to_dict(), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        click.echo(format_plan(plan))
+        click.echo(text)
 
 
 @click.command("validate")
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 def validate_command(files: tuple[str, ...]) -> None:
-    """Check routine files; print `FILE: ok` for each good one.
+    """Check routine files and cue scripts (.cues); print `FILE: ok` for each good one.
 
-    A file is good when it loads and compiles at both levels. Every problem of
-    a bad file goes to stderr as FILE:LINE:COL: message; the exit code is 2 if
-    any file is bad.
+    A routine is good when it loads and compiles at both levels; a cue script
+    when it reads. Every problem of a bad file goes to stderr as
+    FILE:LINE:COL: message; the exit code is 2 if any file is bad.
     """
-    from coach.compiler import compile_routine
-    from coach.pipeline import report_warnings, routine_warnings
-    from coach.routine import load_routine
+    from coach.cues.text import is_cue_script, read_cues
 
     bad = 0
     for name in files:
         try:
-            routine = load_routine(name)
-            # the compiler checks what only it knows, such as phrase override names
-            for level in (1, 2):
-                compile_routine(routine, level)
+            if is_cue_script(name):
+                read_cues(name)
+            else:
+                _check_routine(name)
         except InputError as error:
             bad += 1
             for line in str(error).splitlines():
                 click.echo(line, err=True)
         else:
-            report_warnings(routine_warnings(routine))
             click.echo(f"{name}: ok")
     if bad:
         raise click.exceptions.Exit(2)
+
+
+def _check_routine(name: str) -> None:
+    """Load the routine `name` and compile it at both levels; InputError if anything is wrong.
+
+    Its warnings go to stderr when it is good.
+    """
+    from coach.compiler import compile_routine
+    from coach.pipeline import report_warnings, routine_warnings
+    from coach.routine import load_routine
+
+    routine = load_routine(name)
+    # the compiler checks what only it knows, such as phrase override names
+    for level in (1, 2):
+        compile_routine(routine, level)
+    report_warnings(routine_warnings(routine))
 
 
 @click.command("schema")

@@ -21,7 +21,7 @@ DEFAULT_ENGINE = "pyttsx3"
 @click.option("--language", default=None, metavar="CODE", help="Only voices for this language.")
 def voices_command(engine: str, language: str | None) -> None:
     """List the voices an engine offers (use an ID with --voice)."""
-    from coach.speech.base import create_engine
+    from coach.speech.engines import create_engine
 
     voices = create_engine(engine).voices()
     if language:
@@ -56,8 +56,8 @@ def cache_clear_command() -> None:
     """Delete every cached clip and remembered plan (they are made again when next needed)."""
     import contextlib
 
+    from coach.audio import plancache
     from coach.listing import FILE_NAME
-    from coach.render import plancache
     from coach.speech.cache import ClipCache, cache_error
 
     cache = ClipCache()

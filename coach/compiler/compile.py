@@ -37,8 +37,8 @@ from coach.cues.model import (
     Step,
     Tone,
     Window,
-    WindowFacts,
 )
+from coach.facts import WindowFacts
 from coach.routine.model import Exercise, Routine, Section
 
 GO_TONE = Tone(0.0, 0.15, 880.0)

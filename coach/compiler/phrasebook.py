@@ -7,17 +7,19 @@ names and unknown or missing placeholders are located errors.
 
 from __future__ import annotations
 
+import difflib
 import string
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
-import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from coach.errors import InputError, Problem
+from coach.routine.spec import MAX_BYTES, MAX_DEPTH, MAX_NODES, MAX_TEXT
+from coach.source import compose_yaml, decode, read_file
 
 # template -> (placeholders it accepts, placeholders every variant must use)
 TEMPLATES: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
@@ -103,8 +105,7 @@ def check_text(name: str, text: str, *, short: bool = False) -> str | None:
         return f"bad placeholder in {name!r}: {error} (write a literal brace as {{{{ or }}}})"
     for field_name in used:
         if field_name not in allowed:
-            accepted = ", ".join("{" + a + "}" for a in sorted(allowed)) or "none"
-            return f"unknown placeholder {{{field_name}}} in {name!r}; it accepts: {accepted}"
+            return _unknown_placeholder(name, field_name, allowed)
     if not short:
         missing = sorted(required - set(used))
         if missing:
@@ -114,12 +115,27 @@ def check_text(name: str, text: str, *, short: bool = False) -> str | None:
     return None
 
 
-def _unknown_template(name: str) -> str:
-    import difflib
+def _unknown_placeholder(name: str, unknown: str, allowed: frozenset[str]) -> str:
+    if not allowed:
+        return (
+            f"{name!r} takes no placeholders, so {{{unknown}}} cannot be filled in: remove it"
+            " (to say a brace, write it twice: {{ or }})"
+        )
+    names = sorted("{" + a + "}" for a in allowed)
+    takes = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    close = difflib.get_close_matches(unknown, sorted(allowed), n=1, cutoff=0.5)
+    fix = f"did you mean {{{close[0]}}}?" if close else f"use {takes} or remove {{{unknown}}}"
+    return f"unknown placeholder {{{_short(unknown)}}} in {name!r}, which takes {takes}; {fix}"
 
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _unknown_template(name: str) -> str:
     close = difflib.get_close_matches(name, list(TEMPLATES), n=1)
     hint = f"; did you mean {close[0]!r}?" if close else "; `coach phrases` lists them all"
-    return f"unknown phrase template {name!r}{hint}"
+    return f"unknown phrase template {_short(name)!r}{hint}"
 
 
 @dataclass
@@ -217,68 +233,79 @@ class Speaker:
 
 # ---- reading phrasebook files ------------------------------------------------------------
 
+_STR = "tag:yaml.org,2002:str"
 
-def _where(file: str, node: yaml.Node) -> tuple[str, int, int]:
+
+def _where(file: str, node: Node) -> tuple[str, int, int]:
     return file, node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _strings(file: str, name: str, node: yaml.Node, problems: list[Problem]) -> tuple[str, ...]:
-    nodes = node.value if isinstance(node, yaml.SequenceNode) else [node]
-    if isinstance(node, yaml.SequenceNode) and not nodes:
+def _key(node: Node) -> str | None:
+    """The name a key node gives, or None when it is not plain text."""
+    if isinstance(node, ScalarNode) and node.tag == _STR:
+        return str(node.value)
+    return None
+
+
+def _phrase(file: str, name: str, node: Node, problems: list[Problem], short: bool) -> str | None:
+    """The text of one phrase node, or None (the problem recorded)."""
+    what = "short: must be one phrase" if short else f"each phrase of {name!r} must be text"
+    if not isinstance(node, ScalarNode) or node.tag != _STR:
+        problems.append(Problem(*_where(file, node), what))
+        return None
+    text = str(node.value)
+    if len(text) > MAX_TEXT:
+        too_long = f"a phrase of {name!r} is {len(text):,} characters; keep it under {MAX_TEXT}"
+        problems.append(Problem(*_where(file, node), too_long))
+        return None
+    message = check_text(name, text, short=short)
+    if message:
+        problems.append(Problem(*_where(file, node), message))
+    return text
+
+
+def _strings(file: str, name: str, node: Node, problems: list[Problem]) -> tuple[str, ...]:
+    nodes = node.value if isinstance(node, SequenceNode) else [node]
+    if isinstance(node, SequenceNode) and not nodes:
         problems.append(Problem(*_where(file, node), f"{name!r} needs at least one phrase"))
-    texts = []
-    for item in nodes:
-        if not isinstance(item, yaml.ScalarNode) or item.tag != "tag:yaml.org,2002:str":
-            problems.append(Problem(*_where(file, item), f"each phrase of {name!r} must be text"))
-            continue
-        message = check_text(name, item.value)
-        if message:
-            problems.append(Problem(*_where(file, item), message))
-        texts.append(item.value)
-    return tuple(texts)
+    texts = (_phrase(file, name, item, problems, short=False) for item in nodes)
+    return tuple(text for text in texts if text is not None)
 
 
 def parse_phrasebook(text: str, file: str) -> dict[str, Template]:
     """Templates from phrasebook YAML `text`; InputError with FILE:LINE:COL problems."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise InputError(Problem(file, line, column, f"YAML syntax: {error.problem}")) from None
-    except yaml.YAMLError as error:
-        raise InputError(Problem(file, 1, 1, f"YAML: {error}")) from None
+    # a phrasebook has the limits of a routine
+    root = compose_yaml(text, file, "phrasebook", max_nodes=MAX_NODES, max_depth=MAX_DEPTH)
     if root is None:
         return {}
-    if not isinstance(root, yaml.MappingNode):
+    if not isinstance(root, MappingNode):
         raise InputError(Problem(*_where(file, root), "a phrasebook is a mapping: name: phrases"))
     problems: list[Problem] = []
     found: dict[str, Template] = {}
     for key, value in root.value:
-        name = key.value if isinstance(key, yaml.ScalarNode) else ""
+        name = _key(key)
+        if name is None:
+            problems.append(Problem(*_where(file, key), "a template name must be a plain word"))
+            continue
         if name not in TEMPLATES:
-            problems.append(Problem(*_where(file, key), _unknown_template(str(name))))
+            problems.append(Problem(*_where(file, key), _unknown_template(name)))
             continue
         if name in found:
             problems.append(Problem(*_where(file, key), f"{name!r} is given twice"))
             continue
         short: str | None = None
-        if isinstance(value, yaml.MappingNode):
+        if isinstance(value, MappingNode):
             variants: tuple[str, ...] = ()
             for k, v in value.value:
-                if k.value == "variants":
+                part = _key(k)
+                if part == "variants":
                     variants = _strings(file, name, v, problems)
-                elif k.value == "short":
-                    if not isinstance(v, yaml.ScalarNode) or v.tag != "tag:yaml.org,2002:str":
-                        problems.append(Problem(*_where(file, v), "short: must be one phrase"))
-                        continue
-                    message = check_text(name, v.value, short=True)
-                    if message:
-                        problems.append(Problem(*_where(file, v), message))
-                    short = v.value
+                elif part == "short":
+                    short = _phrase(file, name, v, problems, short=True)
                 else:
+                    shown = repr(_short(part)) if part is not None else "that is not a word"
                     problems.append(
-                        Problem(*_where(file, k), f"unknown key {k.value!r}: use variants or short")
+                        Problem(*_where(file, k), f"unknown key {shown}: use variants or short")
                     )
             if not variants:
                 problems.append(Problem(*_where(file, value), f"{name!r} needs variants:"))
@@ -316,12 +343,5 @@ def load_phrasebook(path: str | None = None) -> Phrasebook:
     book = default_phrasebook()
     if path is None:
         return book
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as error:
-        raise InputError(f"{path}: cannot read the phrasebook ({error.strerror})") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError(Problem(path, 1, 1, "not UTF-8 text; save the file as UTF-8")) from None
+    text = decode(read_file(path, path, "phrasebook", MAX_BYTES), path)
     return book.merged(parse_phrasebook(text, path))

@@ -33,19 +33,37 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from coach.cues.model import NO_FACTS, Chapter, Cue, CueScript, Say, Step, Tone, Window, WindowFacts
+from coach.cues.model import Chapter, Cue, CueScript, Say, Step, Tone, Window
 from coach.errors import InputError, Problem
+from coach.facts import NO_FACTS, WindowFacts
+from coach.source import decode, read_file, surrogate_problem
 
 MAGIC = "coach-cues"
 VERSION = 1
+SUFFIX = ".cues"
 _KIND = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
-_NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\Z")
-_PRIORITY = re.compile(r"p(-?\d+)\Z")
+_NUMBER = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\Z")
+_PRIORITY = re.compile(r"p([0-9]+)\Z")
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=")
+_WHOLE = re.compile(r"[0-9]+\Z")
 _FACT_KEYS = tuple(fact.name for fact in fields(WindowFacts))
 _FACTS_HELP = "after its label a window takes only facts: " + ", ".join(
     f"{key}=" for key in _FACT_KEYS
 )
+
+# Limits, so that an edited or hostile script cannot ask for hours of audio or gigabytes.
+MAX_BYTES = 8_000_000  # the file; a 6 h routine compiles to well under this
+MAX_TEXT = 2_000  # characters in one text (a minute or two of speech)
+MAX_KIND = 40  # characters in a kind
+MAX_STRETCH = 3600.0  # seconds in one window or gap, as for any duration in a routine
+MAX_SESSION = 8 * 3600.0  # seconds of windows and gaps in a script (routines stop near 6 h)
+MAX_TONE = 10.0  # seconds of one tone
+TONE_HERTZ = (20.0, 10_000.0)  # the pitches a tone may have
+MAX_PRIORITY = 999
+MAX_CUES = 2_000  # cues in one window: placing them costs the square (the compiler writes ~1,000)
+MAX_COUNT = 2_000  # a window's set, sets, round, rounds or reps
+LEVELS = (1, 2)
+MAX_PROBLEMS = 100  # reading stops after this many problems
 
 # ---- writing ---------------------------------------------------------------------------
 
@@ -142,6 +160,7 @@ class _OpenWindow:
     kind: str
     label: str
     bad: bool = False
+    start: float = 0.0  # seconds of windows and gaps before it
     facts: WindowFacts = NO_FACTS
     cues: list[Cue] = field(default_factory=list)
     tones: list[Tone] = field(default_factory=list)
@@ -159,15 +178,54 @@ class _Token:
     key: str | None = None  # for key=value tokens
 
 
+@dataclass(frozen=True)
+class _PlacedTone:
+    """A tone read, with where it ends on the clock of windows and gaps, for the end check."""
+
+    line: int
+    column: int
+    end: float
+
+
+class _TooMany(Exception):
+    """MAX_PROBLEMS problems are recorded: reading stops."""
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """`text` quoted for a message, shortened when long."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def _amount(x: float) -> str:
+    return f"{x:g}"
+
+
 class _Reader:
     def __init__(self, text: str, file: str) -> None:
         self.text = text
         self.file = file
         self.problems: list[Problem] = []
         self.line_number = 0
+        self.clock = 0.0  # seconds of windows and gaps so far
+        self.too_long = False  # the session limit has been reported
+        self.tones: list[_PlacedTone] = []
 
     def problem(self, column: int, message: str) -> None:
         self.problems.append(Problem(self.file, self.line_number, column, message))
+        if len(self.problems) >= MAX_PROBLEMS:
+            raise _TooMany
+
+    def advance(self, seconds: float, column: int) -> None:
+        """Add a window or gap to the session clock; past MAX_SESSION is a problem (once)."""
+        self.clock += seconds
+        if self.clock > MAX_SESSION and not self.too_long:
+            self.too_long = True
+            hours = MAX_SESSION / 3600
+            self.problem(
+                column,
+                f"the windows and gaps up to here last {self.clock / 3600:.1f} h; a session "
+                f"may last at most {hours:g} h: remove steps or shorten windows",
+            )
 
     def tokens(self, line: str) -> list[_Token] | None:
         """Split a line into words, "quoted texts" and key=value pairs; None after a problem."""
@@ -193,6 +251,15 @@ class _Reader:
                 except json.JSONDecodeError as error:
                     self.problem(i + error.pos + 1, f"bad text: {error.msg} (escape with \\)")
                     return None
+                trouble = surrogate_problem(value)
+                if trouble is None and len(value) > MAX_TEXT:
+                    trouble = (
+                        f"the text is {len(value):,} characters long; keep each text under"
+                        f" {MAX_TEXT:,} (split it into several lines)"
+                    )
+                if trouble is not None:
+                    self.problem(i + 1, trouble)
+                    return None
                 i = close + 1
                 if i < n and line[i] not in " \t":
                     self.problem(i + 1, "put a space after the closing quote")
@@ -207,14 +274,31 @@ class _Reader:
             tokens.append(_Token(start + 1, line[match.end() if match else start : i], key=key))
         return tokens
 
-    def number(self, token: _Token, what: str, *, positive: bool = False) -> float | None:
+    def number(
+        self,
+        token: _Token,
+        what: str,
+        high: float,
+        *,
+        low: float = 0.0,
+        positive: bool = False,
+        unit: str = "s",
+    ) -> float | None:
+        """The number in `token`, from `low` (or more than 0 when `positive`) up to `high`."""
+        units = "hertz" if unit == "Hz" else "seconds"
         if token.quoted or not _NUMBER.match(token.value):
-            self.problem(token.column, f"{what} must be a number of seconds, not {token.value!r}")
+            self.problem(
+                token.column, f"{what} must be a number of {units}, not {_shown(token.value)}"
+            )
             return None
-        value = float(token.value)
-        if not math.isfinite(value) or value < 0 or (positive and value == 0):
-            need = "greater than 0" if positive else "0 or more"
-            self.problem(token.column, f"{what} must be {need}, not {token.value}")
+        value = float(token.value)  # a huge exponent gives inf, caught by the range check
+        if value < low or value > high or (positive and value == 0) or math.isnan(value):
+            if positive and low == 0:
+                need = f"more than 0 and at most {_amount(high)} {unit}"
+            else:
+                need = f"from {_amount(low)} to {_amount(high)} {unit}"
+            shown = _shown(token.value).strip("'")
+            self.problem(token.column, f"{what} must be {need}, not {shown}")
             return None
         return value
 
@@ -230,22 +314,50 @@ class _Reader:
             column = tokens[index].column if index < len(tokens) else end
             self.problem(column, "expected a kind (a word such as name, count, rest)")
             return None
-        if not _KIND.match(tokens[index].value):
+        kind = tokens[index].value
+        if not _KIND.match(kind):
+            self.problem(tokens[index].column, f"bad kind {_shown(kind)}: use letters, digits, _")
+            return None
+        if len(kind) > MAX_KIND:
             self.problem(
-                tokens[index].column, f"bad kind {tokens[index].value!r}: use letters, digits, _"
+                tokens[index].column, f"the kind is {len(kind)} characters; keep it to {MAX_KIND}"
             )
             return None
-        return tokens[index].value
+        return kind
 
     def extra(self, tokens: list[_Token], start: int) -> None:
         if start < len(tokens):
             self.problem(
-                tokens[start].column, f"unexpected {tokens[start].value!r} at the end of the line"
+                tokens[start].column,
+                f"unexpected {_shown(tokens[start].value)} at the end of the line",
             )
 
     def read(self) -> CueScript:
         header: dict[str, str | int] = {}
         steps: list[Step] = []
+        try:
+            self.read_lines(header, steps)
+        except _TooMany:
+            self.problems.append(
+                Problem(
+                    self.file,
+                    self.line_number,
+                    1,
+                    f"stopped reading after {MAX_PROBLEMS} problems; fix these first",
+                )
+            )
+        if self.problems:
+            raise InputError(sorted(self.problems, key=lambda p: (p.line, p.column)))
+        return CueScript(
+            title=str(header["title"]),
+            steps=steps,
+            routine=str(header.get("routine", "")),
+            level=int(header.get("level", 1)),
+            description=str(header.get("description", "")),
+        )
+
+    def read_lines(self, header: dict[str, str | int], steps: list[Step]) -> None:
+        """Read every line into `header` and `steps`, recording problems."""
         window: _OpenWindow | None = None
         seen_magic = False
         text = self.text.split("\n")
@@ -276,7 +388,8 @@ class _Reader:
                 if tokens[1].value != str(VERSION):
                     self.problem(
                         tokens[1].column,
-                        f"unsupported version {tokens[1].value!r}; this coach reads {VERSION}",
+                        f"unsupported version {_shown(tokens[1].value)}; this coach reads"
+                        f" {VERSION}",
                     )
                     break
                 seen_magic = True
@@ -311,12 +424,11 @@ class _Reader:
                     )
                 elif (
                     len(tokens) < 2
-                    or not tokens[1].value.isdigit()
                     or tokens[1].quoted
-                    or int(tokens[1].value) < 1
+                    or tokens[1].value not in {str(level) for level in LEVELS}
                 ):
                     column = tokens[1].column if len(tokens) > 1 else end
-                    self.problem(column, "level must be a whole number, 1 or more")
+                    self.problem(column, "level must be 1, or 2 for the harder variants")
                 else:
                     header["level"] = int(tokens[1].value)
                     self.extra(tokens, 2)
@@ -330,7 +442,9 @@ class _Reader:
             elif word == "window":
                 window = self.open_window(tokens, end)
             else:
-                self.problem(head.column, f"unknown line {word!r}: expected chapter, say or window")
+                self.problem(
+                    head.column, f"unknown line {_shown(word)}: expected chapter, say or window"
+                )
         close_window()
         if not seen_magic and not self.problems:
             self.line_number = 1
@@ -338,15 +452,14 @@ class _Reader:
         if "title" not in header and not self.problems:
             self.line_number = 2
             self.problem(1, 'the header needs a title line, e.g. title "Home toning"')
-        if self.problems:
-            raise InputError(self.problems)
-        return CueScript(
-            title=str(header["title"]),
-            steps=steps,
-            routine=str(header.get("routine", "")),
-            level=int(header.get("level", 1)),
-            description=str(header.get("description", "")),
-        )
+        for tone in self.tones:
+            if tone.end > self.clock + 1e-9:
+                self.line_number = tone.line
+                self.problem(
+                    tone.column,
+                    f"the tone runs {_amount(tone.end - self.clock)} s past the end of the"
+                    " session; shorten it or move it earlier",
+                )
 
     def say_line(self, tokens: list[_Token], steps: list[Step], end: int) -> None:
         kind = self.kind(tokens, 1, end)
@@ -354,16 +467,18 @@ class _Reader:
         gap = 0.4
         for token in tokens[3:]:
             if token.key == "gap":
-                value = self.number(token, "gap")
+                value = self.number(token, "gap", MAX_STRETCH)
                 gap = gap if value is None else value
             else:
                 self.problem(
-                    token.column, f"unexpected {token.value!r}: a say line takes only gap=SECONDS"
+                    token.column,
+                    f"unexpected {_shown(token.value)}: a say line takes only gap=SECONDS",
                 )
         if text is not None and not text.strip():
             self.problem(tokens[2].column, "empty text: write what to say, or delete the line")
         elif kind is not None and text is not None:
             steps.append(Say(text, kind, gap))
+            self.advance(gap, tokens[0].column)
 
     def open_window(self, tokens: list[_Token], end: int) -> _OpenWindow:
         kind = self.kind(tokens, 1, end)
@@ -372,12 +487,15 @@ class _Reader:
                 end, 'a window needs a kind, a duration and a label: window work 30 "Squat"'
             )
             return _OpenWindow(math.inf, "", "", bad=True)
-        duration = self.number(tokens[2], "the window's duration")
+        duration = self.number(tokens[2], "the window's duration", MAX_STRETCH)
         label = self.text_token(tokens, 3, "the window's label", end)
         facts = self.window_facts(tokens[4:], duration)
         bad = kind is None or duration is None or label is None or facts is None
+        start = self.clock
+        if duration is not None:
+            self.advance(duration, tokens[2].column)
         length = math.inf if duration is None else duration
-        return _OpenWindow(length, kind or "", label or "", bad, facts or NO_FACTS)
+        return _OpenWindow(length, kind or "", label or "", bad, start, facts or NO_FACTS)
 
     def window_facts(self, tokens: list[_Token], duration: float | None) -> WindowFacts | None:
         """The key=value facts at the end of a window line; None after a problem."""
@@ -425,11 +543,13 @@ class _Reader:
                 return None
             return token.value == "yes"
         if key in ("tempo", "hold"):
-            return self.number(token, f"{key}=", positive=key == "tempo")
-        if token.quoted or not token.value.isdigit() or int(token.value) < 1:
-            self.problem(token.column, f"{key}= takes a whole number, 1 or more")
+            return self.number(token, f"{key}=", MAX_STRETCH, positive=key == "tempo")
+        value = token.value
+        whole = not token.quoted and _WHOLE.match(value) is not None and len(value) <= 9
+        if not whole or not 1 <= int(value) <= MAX_COUNT:
+            self.problem(token.column, f"{key}= takes a whole number from 1 to {MAX_COUNT:,}")
             return None
-        return int(token.value)
+        return int(value)
 
     def facts_agree(self, facts: WindowFacts, tokens: list[_Token], duration: float | None) -> bool:
         """Facts that contradict each other or the window's length are a problem."""
@@ -471,7 +591,7 @@ class _Reader:
                 head.column, 'a cue line starts with @SECONDS, e.g. @1.500 p80 count "one"'
             )
             return
-        at = self.number(_Token(head.column + 1, head.value[1:]), "the offset")
+        at = self.number(_Token(head.column + 1, head.value[1:]), "the offset", MAX_STRETCH)
         if at is None:
             return
         duration = window.duration
@@ -486,16 +606,26 @@ class _Reader:
             if len(tokens) != 4:
                 self.problem(tokens[1].column, "a tone line is: @SECONDS tone FREQUENCY SECONDS")
                 return
-            frequency = self.number(tokens[2], "the tone's frequency", positive=True)
-            length = self.number(tokens[3], "the tone's length", positive=True)
+            low, high = TONE_HERTZ
+            frequency = self.number(tokens[2], "the tone's frequency", high, low=low, unit="Hz")
+            length = self.number(tokens[3], "the tone's length", MAX_TONE, positive=True)
             if frequency is not None and length is not None:
                 window.tones.append(Tone(at, length, frequency))
+                end_of_tone = window.start + at + length
+                self.tones.append(_PlacedTone(self.line_number, head.column, end_of_tone))
             return
         if len(tokens) < 2 or tokens[1].quoted or not _PRIORITY.match(tokens[1].value):
             column = tokens[1].column if len(tokens) > 1 else end
             self.problem(column, "expected a priority such as p80 (or 'tone')")
             return
-        priority = int(tokens[1].value[1:])
+        digits = tokens[1].value[1:]
+        if len(digits) > len(str(MAX_PRIORITY)):
+            self.problem(
+                tokens[1].column,
+                f"a priority goes from p0 to p{MAX_PRIORITY}, not {_shown(tokens[1].value)}",
+            )
+            return
+        priority = int(digits)
         kind = self.kind(tokens, 2, end)
         text = self.text_token(tokens, 3, "the text to say", end)
         short: str | None = None
@@ -504,11 +634,17 @@ class _Reader:
                 short = token.value
             else:
                 self.problem(
-                    token.column, f'unexpected {token.value!r}: a cue takes only short="..."'
+                    token.column, f'unexpected {_shown(token.value)}: a cue takes only short="..."'
                 )
         if text is not None and not text.strip():
             self.problem(tokens[3].column, "empty text: write what to say, or delete the line")
-        elif kind is not None and text is not None:
+        elif len(window.cues) == MAX_CUES and not window.bad:
+            self.problem(
+                head.column,
+                f"a window holds at most {MAX_CUES:,} cues; split it into shorter windows",
+            )
+            window.bad = True
+        elif kind is not None and text is not None and not window.bad:
             window.cues.append(Cue(at, text, kind, priority, short))
 
 
@@ -524,26 +660,17 @@ def _closing_quote(line: str, i: int) -> int:
     return -1
 
 
+def is_cue_script(ref: str) -> bool:
+    """Whether `ref` names a .cues file (read as is) rather than a routine (compiled)."""
+    return ref.lower().endswith(SUFFIX)
+
+
 def parse_cues(text: str, file: str = "<cues>") -> CueScript:
     """A cue script from .cues `text`; InputError with located problems."""
     return _Reader(text, file).read()
 
 
 def read_cues(path: str | Path) -> CueScript:
-    """Read a .cues file."""
+    """Read a .cues file (through `coach.source`, with its limits)."""
     file = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as error:
-        raise InputError(f"{file}: cannot read the cue script ({error.strerror})") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        raise InputError(
-            Problem(file, line, column, "not UTF-8 text; save the file as UTF-8")
-        ) from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return parse_cues(text, file)
+    return parse_cues(decode(read_file(path, file, "cue script", MAX_BYTES), file), file)

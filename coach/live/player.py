@@ -16,15 +16,12 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
+from coach.audio.chain import SessionMixer
+from coach.audio.clip import Samples
 from coach.live.program import Program
-
-if TYPE_CHECKING:
-    from coach.live.music import LiveMusic
-from coach.speech.base import Samples
 
 PREROLL = 0.3  # seconds of silence before the first sound: outputs swallow a stream's start
 RESUME_PREROLL = 0.15  # seconds of silence after a resume, for the same reason
@@ -59,10 +56,8 @@ class Player:
         preroll: float = PREROLL,
         resume_preroll: float = RESUME_PREROLL,
         clock: Callable[[], float] = time.monotonic,
-        music: LiveMusic | None = None,
     ) -> None:
         self.program = program
-        self.music = music
         self.rate = program.timeline.sample_rate
         self.position = start
         self.frame = 0  # output frames pulled so far
@@ -82,6 +77,9 @@ class Player:
         self._recent: deque[tuple[float, int, int, int]] = deque(maxlen=256)
         self._starts_of: object = None  # the timeline whose cue starts are in _starts
         self._starts: list[int] = []
+        self._mixer: SessionMixer | None = None  # the mix chain playing now
+        self._mixing_chapter = -1  # the chapter `_mixer` was chosen in
+        self._final = False  # playing at the whole session's levels
         self._lock = threading.Lock()
 
     # Controls: safe from any thread; applied at the next block.
@@ -143,9 +141,10 @@ class Player:
             self._recent.append((wall, frame, self.position, 0))
             return step
         program = self.program
-        ready = program.ready_until
+        mixer = self._mixer_at(self.position)
+        ready = mixer.timeline.length
         if self.position >= ready:
-            if program.complete:
+            if program.complete and self.position >= program.timeline.length:
                 self._log("end", self.position, frame, wall)
                 self.finished.set()
             elif not self._waiting:
@@ -154,12 +153,10 @@ class Player:
             self._recent.append((wall, frame, self.position, 0))
             return frames
         self._waiting = False
-        step = min(frames, ready - self.position)
+        step = min(frames, ready - self.position, self._next_chapter_start() - self.position)
         start, end = self.position, self.position + step
         self._log_span(start, end, frame, wall)
-        samples = program.mixer.render(start, step)
-        if self.music is not None:
-            samples = self.music.mix(samples, start, program.timeline)
+        samples = mixer.render(start, step)
         if self.volume != 1.0:
             samples = np.clip(samples.astype(np.float32) * self.volume, -32768, 32767).astype(
                 np.int16
@@ -168,6 +165,37 @@ class Player:
         self._recent.append((wall, frame, start, step))
         self.position = end
         return step
+
+    def _mixer_at(self, position: int) -> SessionMixer:
+        """The mix chain to play `position` with.
+
+        The whole session's levels take over at the first chapter entered once they
+        are known, so the gain never changes in the middle of a chapter."""
+        program = self.program
+        timeline = program.timeline
+        chapter = timeline.chapter_at(position) if timeline.chapters else 0
+        if not self._final and program.final_mixer is not None:
+            self._final = chapter != self._mixing_chapter or self._mixer is None
+        self._mixing_chapter = chapter
+        mixer = program.final_mixer if self._final and program.final_mixer else program.mixer
+        if mixer is not self._mixer:
+            if self._mixer is not None:
+                mixer.take_bed(self._mixer)
+            self._mixer = mixer
+        return mixer
+
+    def _next_chapter_start(self) -> int:
+        """Where the chapter after the one playing starts (past the end if none)."""
+        for span in self.program.timeline.chapters:
+            if span.start > self.position:
+                return span.start
+        return self.program.timeline.length + 1
+
+    def close(self) -> None:
+        """Stop the music bed's decoder (call once playing is over)."""
+        with self._lock:
+            if self._mixer is not None:
+                self._mixer.close()
 
     def _log_span(self, start: int, end: int, frame: int, wall: float) -> None:
         timeline = self.program.timeline

@@ -77,7 +77,11 @@ def _find(device: str, devices: list[PortAudioDevice]) -> int:
 class PortAudioSink(Sink):
     """A PortAudio output stream, opened when built (so a device that cannot play fails here)."""
 
-    name = "portaudio"
+    NAME = "portaudio"
+
+    @classmethod
+    def open(cls, sample_rate: int, device: str | None) -> Sink:
+        return cls(sample_rate, device=device)
 
     def __init__(
         self,
@@ -113,7 +117,7 @@ class PortAudioSink(Sink):
         self.latency = float(self._stream.latency)
 
     def describe(self) -> str:
-        return f"{self.name} ({self.info['name']})"
+        return f"{self.NAME} ({self.info['name']})"
 
     def _callback(self, outdata: Any, frames: int, times: Any, status: Any) -> None:
         try:

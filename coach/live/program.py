@@ -1,9 +1,16 @@
 """A Timeline that grows chapter by chapter while it is being played.
 
 The first chapter is resolved before playback starts; the rest are resolved in a
-background thread. The player only ever reads `Program.mixer` and
-`Program.ready_until`, which are replaced whole (never mutated) under a lock, so
+background thread. The player only ever reads `Program.mixer` (and
+`Program.final_mixer`), which are replaced whole (never mutated) under a lock, so
 the audio thread never waits for the speech engine.
+
+Both are the renderer's mix chain (`coach.audio.chain`), gains and limiter
+included. Until every chapter is resolved, `mixer` plays at the levels planned
+for the chapters resolved first; once the session is complete, `final_mixer`
+plays at the levels of the whole session, the ones the MP3 file gets, and the
+player moves to it at the next chapter it enters (docs/live.md says how far the
+two can differ).
 """
 
 from __future__ import annotations
@@ -12,10 +19,12 @@ import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from coach.audio import BlockMixer
+from coach.audio.chain import SessionMixer
+from coach.audio.clip import SAMPLE_RATE
+from coach.audio.levels import MixPlan, plan_mix
+from coach.audio.music import MusicInfo
 from coach.cues.model import CueScript
 from coach.resolve import ResolvedChapter, chapter_titles, iter_chapters
-from coach.speech.base import SAMPLE_RATE
 from coach.timeline import ChapterSpan, TimedCue, TimedTone, TimedWindow, Timeline
 
 
@@ -28,19 +37,28 @@ class Program:
         routine: str = "",
         sample_rate: int = SAMPLE_RATE,
         chapter_titles: Sequence[str] = (),
+        music: MusicInfo | None = None,
     ) -> None:
         self._condition = threading.Condition()
+        self.music = music
         self.timeline = Timeline(length=0, sample_rate=sample_rate, title=title, routine=routine)
-        self.mixer = BlockMixer(self.timeline)
+        self._plan: MixPlan | None = None  # the levels of the chapters resolved first
+        self.mixer: SessionMixer = SessionMixer(self.timeline)
+        self.final_mixer: SessionMixer | None = None  # the whole session's levels, once known
         self.complete = False
         self.error: BaseException | None = None
         self._titles = list(chapter_titles)
 
     @classmethod
-    def from_timeline(cls, timeline: Timeline, script: CueScript | None = None) -> Program:
+    def from_timeline(
+        cls,
+        timeline: Timeline,
+        script: CueScript | None = None,
+        music: MusicInfo | None = None,
+    ) -> Program:
         """A program that is ready as a whole (a Timeline resolved up front)."""
         titles = chapter_titles(script) if script else [span.title for span in timeline.chapters]
-        program = cls(timeline.title, timeline.routine, timeline.sample_rate, titles)
+        program = cls(timeline.title, timeline.routine, timeline.sample_rate, titles, music)
         for index, span in enumerate(timeline.chapters):
             cues = [cue for cue in timeline.cues if cue.chapter == index]
             tones = [t for t in timeline.tones if span.start <= t.start < span.end]
@@ -62,11 +80,6 @@ class Program:
     def chapter_count(self) -> int:
         """How many chapters the session has, resolved or not."""
         return max(len(self._titles), len(self.timeline.chapters))
-
-    @property
-    def ready_until(self) -> int:
-        """Samples [0, ready_until) are resolved and can be played."""
-        return self.timeline.length
 
     @property
     def windows(self) -> list[TimedWindow]:
@@ -102,15 +115,26 @@ class Program:
         self.add(chapter.span, chapter.cues, chapter.tones, chapter.warnings, chapter.windows)
 
     def _replace(self, timeline: Timeline) -> None:
-        # Build the mixer before publishing, so readers always see a matching pair.
-        mixer = BlockMixer(timeline)
+        # Plan and build the mixer before publishing, so readers always see a matching pair.
+        if self._plan is None:
+            self._plan = plan_mix(timeline, self.music)
+        else:
+            self._plan = self._plan.extended(timeline)
+        mixer = self._plan.mixer()
         with self._condition:
             self.timeline, self.mixer = timeline, mixer
             self._condition.notify_all()
 
     def finish(self, error: BaseException | None = None) -> None:
         """No more chapters will come (`error`: why resolving stopped early)."""
+        final = None
+        if error is None and self.timeline.length:
+            try:
+                final = plan_mix(self.timeline, self.music).mixer()
+            except Exception as failure:  # reported by the player, like a speech failure
+                error = failure
         with self._condition:
+            self.final_mixer = final
             self.complete = True
             self.error = error
             self._condition.notify_all()
@@ -134,13 +158,14 @@ class Program:
             return self._condition.wait_for(lambda: self.complete, timeout)
 
 
-def resolve_in_background(script: CueScript, voice: Any) -> Program:
+def resolve_in_background(script: CueScript, voice: Any, music: MusicInfo | None = None) -> Program:
     """Resolve the first chapter now and the rest in a daemon thread.
 
     Errors in the first chapter are raised here; later ones end the program early
     and are kept in `Program.error`.
     """
-    program = Program(script.title, script.routine, chapter_titles=chapter_titles(script))
+    titles = chapter_titles(script)
+    program = Program(script.title, script.routine, chapter_titles=titles, music=music)
     chapters = iter_chapters(script, voice)
     first = next(chapters, None)
     if first is None:

@@ -81,7 +81,11 @@ def _library() -> Any:
 class PulseSink(Sink):
     """A PulseAudio playback stream on `device` (a sink name) or the server's default sink."""
 
-    name = "pulse"
+    NAME = "pulse"
+
+    @classmethod
+    def open(cls, sample_rate: int, device: str | None) -> Sink:
+        return cls(sample_rate, device=device)
 
     def __init__(
         self,

@@ -3,22 +3,21 @@
 Every output pulls blocks from the player (`Pull(frames, heard_at)`) at the pace
 of its own clock: the sound device's for a device, `time.monotonic` for the null
 output. `heard_at` is the monotonic time at which the block's first sample will
-be heard, so the player's events say what is actually being heard. Outputs are
-registered by name (`--output NAME`); building one opens it for real, so an
+be heard, so the player's events say what is actually being heard. The table of
+outputs by name is `coach.live.outputs`; opening one opens it for real, so an
 output that cannot play fails before any speech, with one message and the fix.
 """
 
 from __future__ import annotations
 
 import math
-import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import ClassVar
 
+from coach.audio.clip import Samples
 from coach.errors import CoachError, InputError
-from coach.speech.base import Samples
 
 Pull = Callable[[int, float], Samples]
 
@@ -57,7 +56,7 @@ class UnknownDevice(InputError):
 class Sink:
     """An audio output. `start` begins pulling; `stop` silences it at once."""
 
-    name: ClassVar[str] = ""
+    NAME: ClassVar[str] = ""  # its key in coach.live.outputs.OUTPUTS (--output NAME)
 
     def __init__(self, sample_rate: int, block_frames: int = BLOCK_FRAMES) -> None:
         self.sample_rate = sample_rate
@@ -78,6 +77,11 @@ class Sink:
     def counts_underruns(self) -> bool:
         return time.monotonic() > self.quiet_until
 
+    @classmethod
+    def open(cls, sample_rate: int, device: str | None) -> Sink:
+        """Open this output for real, on `device` if given (fails here, before any speech)."""
+        raise NotImplementedError
+
     def start(self, pull: Pull) -> None:
         raise NotImplementedError
 
@@ -86,13 +90,13 @@ class Sink:
         raise NotImplementedError
 
     def describe(self) -> str:
-        return self.name
+        return self.NAME
 
 
 class NullSink(Sink):
     """No device: pulls one block at each block's due time on the monotonic clock."""
 
-    name = "null"
+    NAME = "null"
 
     def __init__(
         self,
@@ -104,6 +108,12 @@ class NullSink(Sink):
         self.clock = clock
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
+
+    @classmethod
+    def open(cls, sample_rate: int, device: str | None) -> Sink:
+        if device is not None:
+            raise InputError(f"--device {device}: --output null has no devices")
+        return cls(sample_rate)
 
     def start(self, pull: Pull) -> None:
         self._thread = threading.Thread(target=self._run, args=(pull,), name="coach-null-sink")
@@ -132,75 +142,3 @@ class NullSink(Sink):
         self._stopped.set()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=2)
-
-
-Factory = Callable[[int, str | None], Sink]  # (sample rate, --device or None) -> Sink
-
-
-def _null(sample_rate: int, device: str | None) -> Sink:
-    if device is not None:
-        raise InputError(f"--device {device}: --output null has no devices")
-    return NullSink(sample_rate)
-
-
-def _pulse(sample_rate: int, device: str | None) -> Sink:
-    from coach.live.pulse import PulseSink
-
-    return PulseSink(sample_rate, device=device)
-
-
-def _portaudio(sample_rate: int, device: str | None) -> Sink:
-    from coach.live.portaudio import PortAudioSink
-
-    return PortAudioSink(sample_rate, device=device)
-
-
-def default_tries() -> list[str]:
-    """The outputs `default` tries, in order: PulseAudio first on Linux."""
-    return ["pulse", "portaudio"] if sys.platform.startswith("linux") else ["portaudio"]
-
-
-def default_output(sample_rate: int, device: str | None) -> Sink:
-    """The first output that opens for real (PulseAudio, then PortAudio).
-
-    When none does, one error says what was tried and why each failed, with the fixes.
-    """
-    failures: list[OutputUnavailable | UnknownDevice] = []
-    for name in default_tries():
-        try:
-            return OUTPUTS[name](sample_rate, device)
-        except (OutputUnavailable, UnknownDevice) as failure:
-            failures.append(failure)
-    tried = "\n".join(
-        f"  {failure.output}: {failure.reason}"
-        + (f"; {failure.fix}" if isinstance(failure, OutputUnavailable) else "")
-        for failure in failures
-    )
-    if all(isinstance(failure, UnknownDevice) for failure in failures):
-        raise InputError(
-            f"--device {device}: no output has a device by that name. Tried:\n{tried}\n"
-            "`coach devices` lists them."
-        )
-    raise CoachError(f"no audio output works here. Tried:\n{tried}\nOr {SILENT_RUN}.")
-
-
-OUTPUTS: dict[str, Factory] = {
-    "default": default_output,
-    "pulse": _pulse,
-    "portaudio": _portaudio,
-    "null": _null,
-}
-
-
-def register_output(name: str, factory: Factory) -> None:
-    """Make an output available as --output NAME (factory: sample rate, device -> Sink)."""
-    OUTPUTS[name] = factory
-
-
-def open_output(name: str, sample_rate: int, device: str | None = None) -> Sink:
-    """Open the output called `name`, on `device` if given (InputError if either is unknown)."""
-    factory = OUTPUTS.get(name)
-    if factory is None:
-        known = ", ".join(OUTPUTS)
-        raise InputError(f"unknown output {name!r}; known outputs: {known}")
-    return factory(sample_rate, device)

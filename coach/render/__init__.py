@@ -1,11 +1,5 @@
-"""MP3 export: stream a Timeline through ffmpeg, tag it, write sidecars.
+"""MP3 export: the mix chain streamed through ffmpeg, tagged, with its sidecars.
 
-Only `find_ffmpeg` is imported here, so importing the package stays cheap; the
-renderer itself lives in `coach.render.render`.
+Nothing is imported here, so importing the package stays cheap; the renderer
+itself lives in `coach.render.render`.
 """
-
-from __future__ import annotations
-
-from coach.render.ffmpeg import find_ffmpeg
-
-__all__ = ["find_ffmpeg"]

@@ -21,12 +21,13 @@ from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from coach.audio import plancache
+from coach.audio.ffmpeg import find_ffmpeg
+from coach.audio.levels import PendingPlan
 from coach.errors import CoachError, InputError
 from coach.files import put_in_place, temp_beside
 from coach.paths import default_cache_dir
-from coach.render import plancache
-from coach.render.encode import PendingPlan, Span, encode_group, encode_span
-from coach.render.ffmpeg import find_ffmpeg
+from coach.render.encode import Span, encode_group, encode_span
 from coach.render.names import slugify
 from coach.render.sidecars import (
     PlaylistEntry,
@@ -233,7 +234,7 @@ def render_timeline(
     `name` is the file name (made safe; default: the routine's name) and `title` the
     title in the tags (default: the session's). With `remember_plan`, the loudness plan
     is kept in the cache folder and reused when the same session is rendered again
-    (see coach.render.plancache)."""
+    (see coach.audio.plancache)."""
     if split not in SPLITS:
         raise InputError(f"--split {split}: choose session or exercise")
     if jobs < 1:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from coach.cues.model import NO_FACTS, WindowFacts
+from coach.facts import NO_FACTS, WindowFacts
 
 FORMAT = "coach-timeline"
 VERSION = 1

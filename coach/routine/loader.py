@@ -1,8 +1,7 @@
 """Read a routine file into a `Routine`, or report every problem with its line and column.
 
-Only safe YAML is read, and only as a node tree (`yaml.compose`), so nothing is ever
-constructed from a tag. The composer is wrapped to refuse alias bombs, self-referencing
-anchors and deep nesting while it runs. Validation then walks the nodes with the key
+The file is read and composed into a YAML node tree by `coach.source`, the hardened
+reader every file kind goes through. Validation then walks the nodes with the key
 tables of `coach.routine.spec`, collecting all problems before raising one `InputError`.
 """
 
@@ -16,9 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
 from yaml.constructor import SafeConstructor
-from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from coach.errors import InputError, Problem
@@ -28,7 +25,7 @@ from coach.routine.durations import DurationError, exact_duration, format_durati
 from coach.routine.model import Exercise, Location, Reminders, Routine, Section, Settings
 from coach.routine.spec import Key
 from coach.routine.texts import codepoint, control_character, is_invisible, looks_split
-from coach.yaml_messages import syntax_error
+from coach.source import compose_yaml, decode, read_file
 
 _CORE = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = (_CORE + t for t in ("str", "int", "float", "bool", "null"))
@@ -50,6 +47,8 @@ def load_routine(ref: str) -> Routine:
     builtins = {p.stem: p for p in builtin_routines()}
     if ref in builtins:
         return _load_file(builtins[ref], f"routines/{builtins[ref].name}", ref)
+    if path.exists():  # a folder, a FIFO...: the reader says what it is
+        return _load_file(path, ref, path.stem)
     message = f"no built-in routine named {ref!r} and no such file"
     close = difflib.get_close_matches(ref, list(builtins), n=1)
     if close:
@@ -60,24 +59,13 @@ def load_routine(ref: str) -> Routine:
 
 def _load_file(path: Path, source: str, name: str) -> Routine:
     try:
-        if not path.is_file():
-            what = "is a folder, not a routine file" if path.is_dir() else "does not exist"
-            if not path.exists() and path.stem in {p.stem for p in builtin_routines()}:
-                what += f"; for the built-in routine, write just {path.stem!r}"
-            raise InputError(f"{source}: {what}")
-        size = path.stat().st_size
-        if size > spec.MAX_BYTES:
+        data = read_file(path, source, "routine", spec.MAX_BYTES)
+    except InputError as error:
+        if not path.exists() and path.stem in {p.stem for p in builtin_routines()}:
             raise InputError(
-                Problem(
-                    source,
-                    1,
-                    1,
-                    f"file is {size:,} bytes; a routine must be under {spec.MAX_BYTES:,} bytes",
-                )
-            )
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"{source}: cannot read: {error.strerror or error}") from None
+                f"{error}; for the built-in routine, write just {path.stem!r}"
+            ) from None
+        raise
     return parse_routine(data, source, name)
 
 
@@ -86,124 +74,15 @@ def parse_routine(data: bytes | str, source: str = "<routine>", name: str = "") 
     if isinstance(data, bytes):
         if len(data) > spec.MAX_BYTES:
             raise InputError(Problem(source, 1, 1, f"file is over {spec.MAX_BYTES:,} bytes"))
-        text = _decode(data, source)
+        text = decode(data, source)
     else:
         text = data
-    root = _compose(text, source)
-    return _Builder(source).routine(root, name)
-
-
-def _decode(data: bytes, source: str) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(Problem(source, 1, 1, "file is UTF-16; save it as UTF-8"))
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        before = data[: error.start]
-        line = before.count(b"\n") + 1
-        column = error.start - (before.rfind(b"\n") + 1) + 1
-        byte = data[error.start]
-        raise InputError(
-            Problem(
-                source, line, column, f"not valid UTF-8 (byte 0x{byte:02x}); save the file as UTF-8"
-            )
-        ) from None
-
-
-class _LimitError(Exception):
-    def __init__(self, mark: Any, message: str) -> None:
-        super().__init__(message)
-        self.mark = mark
-        self.message = message
-
-
-class _Loader(yaml.SafeLoader):
-    """A safe loader whose composer counts nodes as if aliases were expanded."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._total = 0
-        self._depth = 0
-        self._sizes: dict[int, int] = {}
-
-    def _peek(self) -> Any:
-        return self.peek_event()  # type: ignore[no-untyped-call]
-
-    def compose_node(self, parent: Node | None, index: int) -> Node | None:
-        if self.check_event(AliasEvent):
-            event = self._peek()
-            target = self.anchors.get(event.anchor)
-            if target is not None:
-                size = self._sizes.get(id(target))
-                if size is None:
-                    raise _LimitError(
-                        event.start_mark,
-                        f"alias *{event.anchor} refers to a node that contains it; "
-                        "a routine cannot contain itself",
-                    )
-                self._count(size, event.start_mark, alias=event.anchor)
-            return super().compose_node(parent, index)
-        start = self._peek().start_mark
-        self._count(1, start)
-        self._depth += 1
-        if self._depth > spec.MAX_DEPTH:
-            raise _LimitError(
-                start, f"nesting deeper than {spec.MAX_DEPTH} levels; a routine needs only a few"
-            )
-        before = self._total
-        node = super().compose_node(parent, index)
-        self._depth -= 1
-        self._sizes[id(node)] = self._total - before + 1
-        return node
-
-    def _count(self, size: int, mark: Any, alias: str | None = None) -> None:
-        self._total += size
-        if self._total > spec.MAX_NODES:
-            what = f"alias *{alias} expands" if alias else "the document grows"
-            raise _LimitError(
-                mark,
-                f"{what} past {spec.MAX_NODES:,} values; write the routine out plainly "
-                "instead of repeating large blocks with aliases",
-            )
-
-
-def _compose(text: str, source: str) -> Node:
-    loader: _Loader | None = None
-    try:
-        loader = _Loader(text)
-        root = loader.get_single_node()
-    except _LimitError as error:
-        raise InputError(_problem_at(source, error.mark, error.message)) from None
-    except yaml.MarkedYAMLError as error:
-        found = syntax_error(error, "routine")
-        raise InputError(Problem(source, found.line + 1, found.column + 1, found.message)) from None
-    except yaml.reader.ReaderError as error:
-        line, column = _position(text, error.position)
-        char = f"U+{error.character:04X}" if isinstance(error.character, int) else "a byte"
-        raise InputError(
-            Problem(source, line, column, f"character {char} is not allowed in YAML; remove it")
-        ) from None
-    except yaml.YAMLError as error:
-        raise InputError(Problem(source, 1, 1, f"YAML error: {error}")) from None
-    finally:
-        if loader is not None:
-            loader.dispose()
+    root = compose_yaml(text, source, "routine", max_nodes=spec.MAX_NODES, max_depth=spec.MAX_DEPTH)
     if root is None:
         raise InputError(
             Problem(source, 1, 1, "file is empty; a routine needs at least a title and exercises")
         )
-    return root
-
-
-def _position(text: str, index: int) -> tuple[int, int]:
-    before = text[:index]
-    return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
-
-
-def _problem_at(source: str, mark: Any, message: str) -> Problem:
-    if mark is None:
-        return Problem(source, 1, 1, message)
-    return Problem(source, mark.line + 1, mark.column + 1, message)
+    return _Builder(source).routine(root, name)
 
 
 class _Bad(Exception):

@@ -17,8 +17,8 @@ DEFAULT_ENGINE = "pyttsx3"
 
 def open_voice(engine: str = DEFAULT_ENGINE, options: EngineOptions | None = None) -> CachedVoice:
     """A disk-cached Voice speaking through `engine` (InputError lists the known engines)."""
-    from coach.speech.base import create_engine
     from coach.speech.cache import CachedVoice, ClipCache
+    from coach.speech.engines import create_engine
 
     return CachedVoice(create_engine(engine, options), ClipCache())
 

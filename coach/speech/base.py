@@ -1,4 +1,4 @@
-"""The engine interface, the clip type and the engine registry.
+"""The engine interface: what every speech engine offers.
 
 Every engine turns one text into one mono 16-bit `Clip`. Clips are trimmed of
 leading and trailing silence by the engine wrapper, so a cue's start time is the
@@ -7,34 +7,10 @@ moment its sound starts.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-import numpy as np
-import numpy.typing as npt
-
-from coach.errors import CoachError, InputError
-
-SAMPLE_RATE = 22050  # espeak-ng's and piper's native rate: the rate of every clip and timeline
-
-Samples = npt.NDArray[np.int16]
-
-
-@dataclass(frozen=True)
-class Clip:
-    """Mono signed 16-bit PCM at `sample_rate` Hz."""
-
-    samples: Samples
-    sample_rate: int = SAMPLE_RATE
-
-    @property
-    def frames(self) -> int:
-        return int(self.samples.shape[0])
-
-    @property
-    def seconds(self) -> float:
-        return self.frames / self.sample_rate
+from coach.audio.clip import Clip
 
 
 @dataclass(frozen=True)
@@ -58,7 +34,7 @@ class EngineOptions:
 class Engine(Protocol):
     """A speech engine. Constructing one checks that it can run (CoachError if not)."""
 
-    name: str
+    NAME: str  # its key in coach.speech.engines.ENGINES (--engine NAME)
 
     def synthesize(self, text: str) -> Clip:
         """Speak `text` into a clip at SAMPLE_RATE."""
@@ -73,36 +49,3 @@ class Engine(Protocol):
 
         Used as part of the clip cache key."""
         ...
-
-
-EngineFactory = Callable[[EngineOptions], Engine]
-
-ENGINES: dict[str, EngineFactory] = {}
-
-
-def register_engine(name: str, factory: EngineFactory) -> None:
-    """Make an engine available under `name` (--engine NAME)."""
-    ENGINES[name] = factory
-
-
-def create_engine(name: str, options: EngineOptions | None = None) -> Engine:
-    """Build the engine called `name`; an unknown name lists the known ones."""
-    _register_builtin_engines()
-    factory = ENGINES.get(name)
-    if factory is None:
-        known = ", ".join(sorted(ENGINES))
-        raise InputError(f"unknown engine {name!r}; known engines: {known}")
-    try:
-        return factory(options or EngineOptions())
-    except CoachError:
-        raise
-
-
-def _register_builtin_engines() -> None:
-    if "fake" in ENGINES:
-        return
-    from coach.speech import engines, fake
-
-    register_engine("fake", fake.FakeEngine)
-    register_engine("pyttsx3", engines.pyttsx3)
-    register_engine("piper", engines.piper)

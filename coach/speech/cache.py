@@ -27,10 +27,11 @@ from pathlib import Path
 
 import numpy as np
 
+from coach.audio.clip import Clip
 from coach.errors import CoachError
 from coach.files import read_own_file, write_atomically
 from coach.paths import CACHE_ENV, default_cache_dir
-from coach.speech.base import Clip, Engine
+from coach.speech.base import Engine
 
 MAGIC = b"COACHCLP"
 FORMAT = 2

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from coach.speech.base import SAMPLE_RATE, Clip, EngineOptions, VoiceInfo
+from coach.audio.clip import SAMPLE_RATE, Clip
+from coach.speech.base import EngineOptions, VoiceInfo
 
 
 class FakeEngine:
     """Speaks `ms_per_char` ms of tone per character of text."""
 
-    name = "fake"
+    NAME = "fake"
 
     def __init__(self, options: EngineOptions | None = None, ms_per_char: int = 50) -> None:
         self.options = options or EngineOptions()

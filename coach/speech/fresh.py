@@ -109,9 +109,9 @@ def _serve() -> None:
 
     A spare child is always forked ahead and starts the speech library while the
     current one speaks, so the start-up costs no time on a second core."""
-    from coach.speech import pyttsx3_engine
+    from coach.speech import pyttsx3_session
 
-    pyttsx3_engine.load_driver()  # once here; each child only starts it
+    pyttsx3_session.load_driver()  # once here; each child only starts it
     requests = sys.stdin.buffer
     answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything the speech library prints must not reach the answers
@@ -158,18 +158,18 @@ class _Child:
 
 
 def _speak_one(requests: IO[bytes], answers: IO[bytes]) -> None:
-    from coach.speech import pyttsx3_engine
+    from coach.speech import pyttsx3_session
 
     try:
         failure: CoachError | None = None
         try:
-            pyttsx3_engine.start_session()  # before the request: the same start every time
+            pyttsx3_session.start_session()  # before the request: the same start every time
         except CoachError as error:
             failure = error
         request = _receive(requests)
         if failure is not None:
             raise failure
-        result: tuple[bool, Any] = (True, pyttsx3_engine.speak_once(*request))
+        result: tuple[bool, Any] = (True, pyttsx3_session.speak_once(*request))
     except EOFError:
         return  # stopped before a request came
     except CoachError as error:

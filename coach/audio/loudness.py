@@ -17,8 +17,8 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from coach.audio import tone_samples
-from coach.speech.base import Samples
+from coach.audio.clip import Samples
+from coach.audio.tones import tone_samples
 from coach.timeline import Timeline
 
 Floats = npt.NDArray[np.float64]
@@ -139,10 +139,6 @@ class BinnedEnergy:
         first = start // self.bin
         self.energy[first : first + piece.shape[0]] += piece
 
-    def add_power(self, power_per_bin: Floats) -> None:
-        """Add a stationary sound given as a mean square for every bin."""
-        self.energy[: power_per_bin.shape[0]] += power_per_bin * self.bin
-
     def loudness(self) -> float:
         """Integrated loudness with 400 ms blocks every 100 ms."""
         energy = self.energy
@@ -171,52 +167,6 @@ def stream_power(chunks: Iterable[Samples], sample_rate: int) -> float:
         return 0.0
     loud = gated_loudness(np.array(powers))
     return 0.0 if math.isinf(loud) else 10 ** ((loud + 0.691) / 10)
-
-
-# Per distinct clip: its samples (kept so the id stays unique) and, for each offset of a
-# cue within its first bin, the energy the clip adds to each bin it covers.
-ClipEnergies = dict[int, tuple[Samples, dict[int, Floats]]]
-
-
-def timeline_energy(
-    timeline: Timeline, known: ClipEnergies | None = None, remember: bool = True
-) -> BinnedEnergy:
-    """Binned K-weighted energy of the cues and tones of `timeline`.
-
-    Each distinct clip is filtered once, and only its energy per bin is kept (never its
-    filtered samples), so memory stays small however many clips a session has. `known`
-    carries those from one call to the next; with `remember` False it is only read."""
-    rate = timeline.sample_rate
-    binned = BinnedEnergy(timeline.length, rate)
-    cache: ClipEnergies = {} if known is None else known
-    starts: dict[int, list[int]] = {}
-    clips: dict[int, Samples] = {}
-    for cue in timeline.cues:
-        starts.setdefault(id(cue.clip.samples), []).append(cue.start)
-        clips[id(cue.clip.samples)] = cue.clip.samples
-    for key, where in starts.items():
-        samples = clips[key]
-        entry = cache.get(key)
-        if entry is None or entry[0] is not samples:
-            entry = (samples, {})
-            if remember or known is None:
-                cache[key] = entry
-        pieces = entry[1]
-        cumulative: Floats | None = None
-        for start in where:
-            piece = pieces.get(start % binned.bin)
-            if piece is None:
-                if cumulative is None:
-                    cumulative = weighted_energy(samples, rate)
-                piece = pieces[start % binned.bin] = binned.piece(start, cumulative)
-            binned.add_piece(start, piece)
-    tones: dict[tuple[int, float], Floats] = {}
-    for tone in timeline.tones:
-        tkey = (tone.frames, tone.frequency)
-        if tkey not in tones:
-            tones[tkey] = weighted_energy(tone_samples(tone.frames, tone.frequency, rate), rate)
-        binned.add(tone.start, tones[tkey])
-    return binned
 
 
 def tone_energies(timeline: Timeline) -> list[tuple[int, Floats]]:

@@ -11,17 +11,17 @@ class serves the MP3 renderer and the live player.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from coach.audio import BlockMixer
+from coach.audio.clip import Samples
+from coach.audio.ffmpeg import FFmpeg, start_decoder
+from coach.audio.loudness import stream_power
 from coach.errors import CoachError, InputError
-from coach.render.ffmpeg import FFmpeg, start_decoder
-from coach.render.loudness import stream_power
-from coach.speech.base import Samples
 from coach.timeline import Timeline
 
 Floats = npt.NDArray[np.float32]
@@ -79,13 +79,18 @@ def analyse_music(path: Path, sample_rate: int) -> MusicInfo:
 
 
 class MusicBed:
-    """The bed as an endless stream of float samples (int16 scale), looped."""
+    """The bed as an endless stream of float samples (int16 scale), looped.
+
+    The decoder of the next loop is started on another thread while this one plays,
+    so the live player's audio thread never waits for ffmpeg to start at a loop."""
 
     def __init__(self, info: MusicInfo, sample_rate: int, start: int = 0) -> None:
         self.info = info
         self.sample_rate = sample_rate
         self.position = 0
         self._decoder: FFmpeg | None = None
+        self._starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-bed")
+        self._next: Future[FFmpeg] | None = None
         self._pending = np.zeros(0, dtype=np.float32)
         self.seek(start)
 
@@ -95,6 +100,7 @@ class MusicBed:
         self.position = session_frame
         offset = session_frame % self.info.frames
         self._decoder = start_decoder(self.info.path, self.sample_rate, offset / self.sample_rate)
+        self._next = self._starter.submit(start_decoder, self.info.path, self.sample_rate)
         self._pending = np.zeros(0, dtype=np.float32)
 
     def read(self, frames: int) -> Floats:
@@ -108,7 +114,7 @@ class MusicBed:
                 data += self._decoder.stdout.read(1)
             if not data:
                 self._decoder.finish(f"decoding {self.info.path.name}")
-                self._decoder = start_decoder(self.info.path, self.sample_rate)
+                self._decoder = self._next_loop()
                 continue
             chunk = np.frombuffer(data, dtype="<i2").astype(np.float32)
             parts.append(chunk)
@@ -118,10 +124,27 @@ class MusicBed:
         self.position += frames
         return joined[:frames]
 
+    def _next_loop(self) -> FFmpeg:
+        """The decoder of the loop from the start (made ahead), and the next one started."""
+        upcoming = self._next
+        self._next = self._starter.submit(start_decoder, self.info.path, self.sample_rate)
+        if upcoming is None:
+            return start_decoder(self.info.path, self.sample_rate)
+        return upcoming.result()
+
     def close(self) -> None:
+        """Stop the decoders (this loop's and the next one's)."""
         if self._decoder is not None:
             self._decoder.kill()
             self._decoder = None
+        upcoming, self._next = self._next, None
+        if upcoming is not None:
+            upcoming.add_done_callback(_kill_started)
+
+
+def _kill_started(started: Future[FFmpeg]) -> None:
+    if started.exception() is None:
+        started.result().kill()
 
 
 class DuckEnvelope:
@@ -183,64 +206,3 @@ class DuckEnvelope:
         """False when the whole span is in the clear (gain 1 everywhere)."""
         first = int(np.searchsorted(self.ends, start - self.ramp, side="left"))
         return first < self.starts.size and int(self.starts[first]) - self.ramp <= start + frames
-
-
-class SessionMixer:
-    """Voice times `voice_gain`, plus an optional ducked bed times `music_gain`, as int16."""
-
-    def __init__(
-        self,
-        timeline: Timeline,
-        voice_gain: float = 1.0,
-        music: MusicInfo | None = None,
-        music_gain: float = 1.0,
-        envelope: DuckEnvelope | None = None,
-        voice: BlockMixer | None = None,
-    ) -> None:
-        self.timeline = timeline
-        self.voice = voice if voice is not None else BlockMixer(timeline)
-        self.voice_gain = voice_gain
-        self.music_gain = music_gain
-        self.envelope = envelope or DuckEnvelope.for_timeline(timeline)
-        self.music = music
-        self._bed: MusicBed | None = None
-
-    def render(self, start: int, frames: int) -> Samples:
-        """Samples [start, start + frames) of the finished mix."""
-        voice = self.voice.render(start, frames)
-        if self.music is None:
-            if self.voice_gain == 1.0:
-                return voice
-            mix = voice.astype(np.float32) * np.float32(self.voice_gain)
-        else:
-            if self._bed is None:
-                self._bed = MusicBed(self.music, self.timeline.sample_rate, start)
-            elif self._bed.position != start:
-                self._bed.seek(start)
-            bed = self._bed.read(frames) * np.float32(self.music_gain)
-            if self.envelope.needs_work(start, frames):
-                bed *= self.envelope.gains(start, frames)
-            mix = voice.astype(np.float32) * np.float32(self.voice_gain) + bed
-            end = self.timeline.length - start
-            if end < frames:
-                mix[max(0, end) :] = 0.0
-        np.clip(mix, -32768.0, 32767.0, out=mix)
-        result: Samples = np.rint(mix).astype(np.int16)
-        return result
-
-    def blocks(
-        self, block_frames: int, start: int = 0, stop: int | None = None
-    ) -> Iterator[Samples]:
-        """The mix from `start` to `stop` (default: the end), in blocks."""
-        stop = self.timeline.length if stop is None else stop
-        position = start
-        while position < stop:
-            frames = min(block_frames, stop - position)
-            yield self.render(position, frames)
-            position += frames
-
-    def close(self) -> None:
-        """Stop the bed's decoder (call when done, or on interruption)."""
-        if self._bed is not None:
-            self._bed.close()
-            self._bed = None
