@@ -38,6 +38,8 @@ class _State:
 
     active = 0
     finishing = False
+    deferring = 0  # inside deferred(): a signal waits in `pending` until the block ends
+    pending: int | None = None
 
 
 class Stopped(BaseException):
@@ -57,6 +59,9 @@ def stop_on_signals() -> Iterator[None]:
     def handler(number: int, frame: FrameType | None) -> None:
         nonlocal stopping
         if stopping or _State.finishing:
+            return
+        if _State.deferring:
+            _State.pending = _State.pending or number
             return
         stopping = True
         if number == signal.SIGINT:
@@ -117,3 +122,21 @@ def interruption(error: BaseException) -> BaseException | None:
         found = found.__cause__ or found.__context__
         seen += 1
     return None
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Hold the handled signals until the block ends, then deliver the first one.
+
+    For steps that must not be cut in two, such as starting a child process and
+    recording it: interrupted between the two, the child would run on unseen."""
+    _State.deferring += 1
+    try:
+        yield
+    finally:
+        _State.deferring -= 1
+        number, _State.pending = _State.pending, None
+        if number is not None and not _State.deferring:
+            signal.raise_signal(number)
+        elif number is not None:
+            _State.pending = number

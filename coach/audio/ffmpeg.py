@@ -21,6 +21,7 @@ except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
 from coach.errors import CoachError
+from coach.signals import deferred
 
 SPLIT_FILTER = "asegment"  # cuts one stream into tracks (ffmpeg 4.4 and later)
 INSTALL_HINT = "install it with `sudo apt install ffmpeg` (or `pip install imageio-ffmpeg`)"
@@ -59,16 +60,19 @@ class FFmpeg:
     ) -> None:
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in finish/kill)
         try:
-            self.process = subprocess.Popen(
-                [find_ffmpeg(), "-hide_banner", "-nostats", "-v", "error", *args],
-                stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
-                stdout=subprocess.PIPE if stdout else subprocess.DEVNULL,
-                stderr=self._stderr,
-                # Its own session: Ctrl-C on the terminal reaches coach, which stops ffmpeg
-                # itself and cleans up, instead of ffmpeg dying first with a confusing error.
-                start_new_session=True,
-                pass_fds=pass_fds,
-            )
+            # Started and recorded as one step, so kill_all() always knows of it.
+            with deferred():
+                self.process = subprocess.Popen(
+                    [find_ffmpeg(), "-hide_banner", "-nostats", "-v", "error", *args],
+                    stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+                    stdout=subprocess.PIPE if stdout else subprocess.DEVNULL,
+                    stderr=self._stderr,
+                    # Its own session: Ctrl-C on the terminal reaches coach, which stops ffmpeg
+                    # itself and cleans up, instead of ffmpeg dying first with a confusing error.
+                    start_new_session=True,
+                    pass_fds=pass_fds,
+                )
+                _running.add(self)
         except OSError as error:
             self._stderr.close()
             raise CoachError(f"could not start ffmpeg: {error}") from error
@@ -117,6 +121,16 @@ class FFmpeg:
 
     def close(self) -> None:
         self._stderr.close()
+        _running.discard(self)
+
+
+_running: set[FFmpeg] = set()  # started and not yet finished or killed
+
+
+def kill_all() -> None:
+    """Stop every ffmpeg still running, and wait for each: before removing what they write."""
+    for encoder in list(_running):
+        encoder.kill()
 
 
 PIPE_BYTES = 1 << 20  # about 24 s of PCM: fewer wake-ups of ffmpeg and of the feeder

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from coach.audio import plancache
-from coach.audio.ffmpeg import find_ffmpeg
+from coach.audio.ffmpeg import find_ffmpeg, kill_all
 from coach.audio.levels import PendingPlan
 from coach.errors import CoachError, InputError
 from coach.files import put_in_place, temp_beside
@@ -307,12 +307,14 @@ def render_timeline(
     except OSError as error:
         cancel.set()
         _settle(extras)
+        kill_all()
         staging.abort()
         where = error.filename or out
         raise CoachError(f"cannot write {where}: {error.strerror or error}") from error
     except BaseException:
         cancel.set()
         _settle(extras)
+        kill_all()  # an encoder started just as the signal came would write on after abort
         staging.abort()
         raise
     finally:
