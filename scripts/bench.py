@@ -379,9 +379,9 @@ def measure_length(
     if not result.naive.skipped:
         for run in range(runs):
             _say(f"{minutes:g} min: naive run {run + 1} of {runs}")
-            took = naive_once(timeline, folder / "naive.mp3")
-            result.naive.seconds.append(took)
-            if took > naive_limit:
+            naive = naive_once(timeline, folder / "naive.mp3")
+            result.naive.seconds.append(naive)
+            if naive > naive_limit:
                 break
         result.naive.extra = [minutes]
     shutil.rmtree(folder, ignore_errors=True)

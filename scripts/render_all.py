@@ -85,7 +85,9 @@ def _measure(
 
     voice = MemoryVoice(FakeEngine())
     words = ["one", "two", "three", "four", "five", "halfway", "rest now", "next up", "go"]
-    cues, tones, chapters = [], [], []
+    cues: list[TimedCue] = []
+    tones: list[TimedTone] = []
+    chapters: list[ChapterSpan] = []
     position = 0
     while position < minutes * 60 * SAMPLE_RATE:
         start = position

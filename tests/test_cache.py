@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from coach.audio.clip import Clip
+from coach.paths import default_cache_dir
 from coach.speech import open_voice
 from coach.speech.cache import (
     HEADER,
@@ -20,7 +21,6 @@ from coach.speech.cache import (
     ClipCache,
     cache_key,
     decode_clip,
-    default_cache_dir,
     encode_clip,
 )
 from coach.speech.fake import FakeEngine

@@ -16,7 +16,7 @@ from coach.cues.text import format_cues, read_cues
 from coach.routine import builtin_routines, load_routine
 
 GOLDEN = Path(__file__).parent / "golden"
-CASES = [(path, None) for path in builtin_routines()]
+CASES: list[tuple[Path, int | None]] = [(path, None) for path in builtin_routines()]
 CASES += [(path, 2) for path in builtin_routines() if path.stem == "at-home-glutes"]
 
 

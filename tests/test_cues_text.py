@@ -202,7 +202,7 @@ def test_read_cues_reports_bad_bytes_with_a_location(tmp_path: Path) -> None:
 
 # ---- property tests --------------------------------------------------------------------
 
-texts = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30).filter(
+texts = st.text(st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=30).filter(
     lambda t: t.strip() != ""
 )
 kinds = st.from_regex(r"[A-Za-z_][A-Za-z0-9_.-]{0,8}", fullmatch=True)

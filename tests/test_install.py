@@ -68,7 +68,7 @@ def _lend_packages(python: Path) -> None:
 
 
 def _pip_install(python: Path, *args: str | Path) -> None:
-    pip = [sys.executable, "-m", "pip", "--python", python]
+    pip: list[str | Path] = [sys.executable, "-m", "pip", "--python", python]
     _run([*pip, "install", "-q", "--no-deps", *args], REPO)
 
 

@@ -8,8 +8,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from mutagen.id3 import ID3
-from test_render_support import RATE, decode, loudness, make_timeline, onset, read_json
+from test_render_support import (
+    RATE,
+    decode,
+    loudness,
+    make_timeline,
+    onset,
+    read_id3,
+    read_json,
+)
 
 from coach.errors import InputError
 from coach.render.render import render_timeline
@@ -70,7 +77,7 @@ def test_lrc_lists_every_cue_at_its_time(session_dir: Path) -> None:
 
 
 def test_session_tags_and_chapters_by_mutagen(session_dir: Path) -> None:
-    tag = ID3(session_dir / "morning-test.mp3")
+    tag = read_id3(session_dir / "morning-test.mp3")
     assert str(tag["TIT2"]) == "Morning Test"
     assert str(tag["TALB"]) == "Morning Test"
     assert str(tag["TPE1"]) == "coach"
@@ -149,7 +156,7 @@ def test_exercise_tracks_are_exact_and_add_up_to_the_session(exercise_dir: Path)
             start = round(cue["start"] * RATE)
             assert abs(onset(audio, start) - start) <= 0.020 * RATE
         total += audio.shape[0]
-        tag = ID3(path)
+        tag = read_id3(path)
         assert str(tag["TRCK"]) == f"{number}/3"
         assert str(tag["TIT2"]) == f"Exercise {number}"
         assert str(tag["TALB"]) == "Morning Test"
@@ -163,7 +170,7 @@ def test_loudness_is_near_minus_16_lufs(session_dir: Path) -> None:
 
 def test_no_cover_leaves_out_the_picture(tmp_path: Path) -> None:
     render_timeline(make_timeline(chapters=1), tmp_path, cover=False)
-    assert not ID3(tmp_path / "morning-test.mp3").getall("APIC")
+    assert not read_id3(tmp_path / "morning-test.mp3").getall("APIC")
 
 
 def test_bad_options_are_input_errors(tmp_path: Path) -> None:

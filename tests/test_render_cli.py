@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from mutagen.id3 import ID3
-from test_render_support import RATE, decode, read_json
+from test_render_support import RATE, decode, mp3_length, read_id3, read_json
 
 from coach.cli import cli
 
@@ -25,7 +24,7 @@ def test_render_writes_a_session_with_chapters(runner: CliRunner, tmp_path: Path
     assert "Encoding" not in result.output  # no progress bar without a terminal
     doc = read_json(tmp_path / f"{ROUTINE}.timeline.json")
     assert abs(decode(mp3).shape[0] / RATE - doc["duration"]) <= 0.030
-    assert len(ID3(mp3).getall("CHAP")) == len(doc["chapters"]) > 1
+    assert len(read_id3(mp3).getall("CHAP")) == len(doc["chapters"]) > 1
 
 
 def test_render_exercise_split_in_parallel(runner: CliRunner, tmp_path: Path) -> None:
@@ -55,7 +54,7 @@ def test_render_exercise_split_in_parallel(runner: CliRunner, tmp_path: Path) ->
     assert result.stdout.split() == [str(track) for track in tracks]
     playlist = (folder / f"{ROUTINE}.m3u8").read_text(encoding="utf-8")
     assert all(track.name in playlist for track in tracks)
-    assert not ID3(tracks[0]).getall("APIC")
+    assert not read_id3(tracks[0]).getall("APIC")
 
 
 def test_render_a_cues_file(runner: CliRunner, tmp_path: Path) -> None:
@@ -107,8 +106,6 @@ def test_every_shipped_routine_renders(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    from mutagen.mp3 import MP3
-
     from coach.routine import builtin_routines
 
     result = subprocess.run(
@@ -122,7 +119,7 @@ def test_every_shipped_routine_renders(tmp_path: Path) -> None:
     assert names
     for name in names:
         doc = read_json(tmp_path / f"{name}.timeline.json")
-        length = MP3(tmp_path / f"{name}.mp3").info.length
+        length = mp3_length(tmp_path / f"{name}.mp3")
         assert abs(length - doc["duration"]) < 0.2, name
 
 
@@ -141,13 +138,13 @@ def test_a_routine_with_256_exercises_renders_every_chapter(
     doc = read_json(out / "many-moves.timeline.json")
     titles = [chapter["title"] for chapter in doc["chapters"]]
     assert sum(title.startswith("Move ") for title in titles) == 256
-    tag = ID3(out / "many-moves.mp3")
+    tag = read_id3(out / "many-moves.mp3")
     starts = sorted((c.start_time, str(c.sub_frames["TIT2"])) for c in tag.getall("CHAP"))
     assert [title for _, title in starts] == titles
 
 
 def _tag_titles(mp3: Path) -> tuple[str, str]:
-    tag = ID3(mp3)
+    tag = read_id3(mp3)
     return str(tag["TIT2"]), str(tag["TALB"])
 
 

@@ -38,7 +38,8 @@ def test_the_cover_font_has_a_glyph_for_every_letter(title: str) -> None:
 def _text_pixels(png: bytes) -> np.ndarray:
     """Where the title is: the pure-white pixels (the background is dark, the footer grey)."""
     pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
-    return np.all(pixels > 245, axis=2)
+    white: np.ndarray = np.all(pixels > 245, axis=2)
+    return white
 
 
 @pytest.mark.parametrize("letters", ["Ü", "öäß", "Жж", "Ωλ", "–"])

@@ -105,10 +105,10 @@ def test_the_next_loop_s_decoder_is_started_ahead_not_by_the_reader(
     already running: it never starts ffmpeg itself after the first one."""
     import threading
 
-    from coach.audio import music
+    from coach.audio import ffmpeg, music
 
     started: list[str] = []
-    original = music.start_decoder
+    original = ffmpeg.start_decoder
 
     def counting(*args: object) -> object:
         started.append(threading.current_thread().name)

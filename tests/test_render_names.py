@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import coach.audio.ffmpeg as ffmpeg_module
 from coach.audio.ffmpeg import find_ffmpeg
 from coach.errors import CoachError
 from coach.render.names import slugify
@@ -60,7 +59,7 @@ def test_bundled_ffmpeg_when_none_on_path(
     fresh_lookup: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("COACH_FFMPEG", raising=False)
-    monkeypatch.setattr(ffmpeg_module.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     import imageio_ffmpeg
 
     assert find_ffmpeg() == imageio_ffmpeg.get_ffmpeg_exe()
@@ -70,7 +69,7 @@ def test_no_ffmpeg_at_all_says_how_to_install(
     fresh_lookup: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("COACH_FFMPEG", raising=False)
-    monkeypatch.setattr(ffmpeg_module.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     import imageio_ffmpeg
 
     def missing() -> str:

@@ -21,7 +21,7 @@ def test_an_ffmpeg_without_the_split_filter_still_renders_the_same_tracks(
     # As an ffmpeg older than 4.4 would answer: no such filter.
     monkeypatch.setattr(ffmpeg, "SPLIT_FILTER", ffmpeg.SPLIT_FILTER + "-missing")
     piped: list[int] = []
-    original = encode.start_multi_encoder
+    original = ffmpeg.start_multi_encoder
 
     def counting(*args: Any) -> Any:
         piped.append(1)

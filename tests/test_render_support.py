@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from mutagen.id3 import ID3
+from mutagen.mp3 import MP3
 
 from coach.audio.clip import SAMPLE_RATE
 from coach.audio.ffmpeg import find_ffmpeg
@@ -117,3 +119,14 @@ def loudness(path: Path) -> float:
 
 def read_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def read_id3(path: Path) -> Any:
+    """The ID3 tag of `path` as mutagen reads it back (mutagen has no type hints)."""
+    return ID3(path)  # type: ignore[no-untyped-call]
+
+
+def mp3_length(path: Path) -> float:
+    """The length of an MP3 in seconds, by mutagen's reading of its header."""
+    info: Any = MP3(path).info  # type: ignore[no-untyped-call]
+    return float(info.length)

@@ -11,9 +11,10 @@ from coach.cues.model import Chapter, Cue, CueScript, Say, Window
 from coach.errors import CoachError
 from coach.render.render import render_timeline
 from coach.resolve import resolve
+from coach.speech.cache import CachedVoice
 
 
-def _voice():  # type: ignore[no-untyped-def]
+def _voice() -> CachedVoice:
     from coach.speech import open_voice
 
     try:

@@ -12,6 +12,7 @@ from coach.cues.model import (
     Cue,
     CueScript,
     Say,
+    Step,
     Tone,
     Window,
 )
@@ -80,7 +81,7 @@ def test_crowded_window_gets_the_documented_decisions() -> None:
 
 
 def test_no_two_cues_overlap_and_windows_keep_their_length() -> None:
-    steps = [Chapter("A"), Say("Hello there.", gap=0.3)]
+    steps: list[Step] = [Chapter("A"), Say("Hello there.", gap=0.3)]
     steps += [CROWDED] * 5 + [Say("Done.")]
     tl = resolve(CueScript("T", list(steps)), voice())
     for a, b in zip(tl.cues, tl.cues[1:], strict=False):
@@ -102,7 +103,7 @@ def test_rep_starts_are_on_the_tempo_from_the_window_start_without_drift() -> No
     """Rep k starts round(k x (tempo + hold) x rate) samples after its window, never a sum
     of rounded rep lengths: 300 reps of 1.01 s + 0.003 s end exactly where they should."""
     facts = WindowFacts(exercise="Pulse", set=1, sets=1, reps=300, tempo=1.01, hold=0.003)
-    steps = [Say("Ready."), Window(300 * 1.013, "work", "pulses", facts=facts)]
+    steps: list[Step] = [Say("Ready."), Window(300 * 1.013, "work", "pulses", facts=facts)]
     (window,) = resolve(CueScript("T", steps), voice()).windows
     assert window.start == frames("Ready.") + round(0.4 * RATE)
     assert window.end == window.start + round(300 * 1.013 * RATE)

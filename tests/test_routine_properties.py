@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -52,21 +54,27 @@ timed = st.fixed_dictionaries(
     optional={**extras, "to_failure": st.booleans()},
 )
 exercise = st.one_of(counted, timed)
+
+
+def _with_notches(doc: dict[str, Any]) -> dict[str, Any]:
+    """Give every second exercise a notch made of two of its own fields."""
+    exercises: list[dict[str, Any]] = doc["exercises"]
+    return {
+        **doc,
+        "exercises": [
+            {**ex, "notch": dict(list(ex.items())[1:3])} if i % 2 else ex
+            for i, ex in enumerate(exercises)
+        ],
+    }
+
+
 routines = st.fixed_dictionaries(
     {"title": st.text(max_size=10), "exercises": st.lists(exercise, max_size=4)},
     optional={
         "level": st.integers(0, 3),
         "settings": st.fixed_dictionaries({}, optional={"tempo": durations, "switch": durations}),
     },
-).map(
-    lambda doc: {
-        **doc,
-        "exercises": [
-            {**ex, "notch": dict(list(ex.items())[1:3])} if i % 2 else ex
-            for i, ex in enumerate(doc["exercises"])
-        ],
-    }
-)
+).map(_with_notches)
 
 
 def check(data: bytes) -> None:

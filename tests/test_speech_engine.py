@@ -78,7 +78,7 @@ def _tail(raw: np.ndarray, trimmed: np.ndarray) -> int:
     """How many samples trim_silence cut from the end of `raw`."""
     for start in range(raw.shape[0] - trimmed.shape[0] + 1):
         if np.array_equal(raw[start : start + trimmed.shape[0]], trimmed):
-            return raw.shape[0] - trimmed.shape[0] - start
+            return int(raw.shape[0] - trimmed.shape[0] - start)
     raise AssertionError("the trimmed clip is not a slice of the raw output")
 
 

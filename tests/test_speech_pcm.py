@@ -24,7 +24,8 @@ RATE = SAMPLE_RATE
 
 def _tone(seconds: float, dbfs: float, rate: int = RATE) -> np.ndarray:
     t = np.arange(round(seconds * rate)) / rate
-    return (10 ** (dbfs / 20) * np.sqrt(2)) * np.cos(2 * np.pi * 300 * t)
+    tone: np.ndarray = (10 ** (dbfs / 20) * np.sqrt(2)) * np.cos(2 * np.pi * 300 * t)
+    return tone
 
 
 def _word() -> np.ndarray:

@@ -112,8 +112,18 @@ def test_timeline_windows_agree_with_the_script_and_the_routine(
     # Facts: the sets the routine asks for, in the order they are done.
     work = [w for w in windows if w["kind"] == "work"]
     expected = _expected_sets(_shown(name, level))
-    facts = ("exercise", "set", "sets", "side", "round", "rounds", "reps", "hold", "to_failure")
-    facts += ("alternate",)
+    facts: tuple[str, ...] = (
+        "exercise",
+        "set",
+        "sets",
+        "side",
+        "round",
+        "rounds",
+        "reps",
+        "hold",
+        "to_failure",
+        "alternate",
+    )
     assert [{k: w[k] for k in facts} for w in work] == [{k: e[k] for k in facts} for e in expected]
 
     # Reps on the tempo, each count inside its rep; timed sets carry their work time.
