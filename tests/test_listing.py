@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import REPO
 
 from coach.cli import cli
-from coach.listing import FILE_NAME, signature
-from coach.paths import routines_dir
+from coach.listing import FILE_NAME
 
 
 def _cache() -> Path:
@@ -51,8 +54,45 @@ def test_a_stale_or_broken_memory_is_not_used(runner: CliRunner, damage: str) ->
     assert "seven-minute" in result.output
 
 
-def test_the_signature_covers_every_builtin_routine_file() -> None:
-    names = {part.split(":")[0] for part in signature()}
-    assert str(routines_dir()) in signature()
-    for path in routines_dir().glob("*.yaml"):
-        assert path.name in names
+def _checkout(tmp_path: Path) -> Path:
+    """A copy of this checkout (package, routines, pyproject) whose files a test may edit."""
+    copy = tmp_path / "checkout"
+    shutil.copytree(REPO / "coach", copy / "coach", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "routines", copy / "routines")
+    shutil.copy2(REPO / "pyproject.toml", copy / "pyproject.toml")
+    return copy
+
+
+def _list(checkout: Path) -> str:
+    """What `coach list` prints, run as a user would from the checkout's folder."""
+    command = [sys.executable, "-m", "coach", "list"]
+    result = subprocess.run(command, cwd=checkout, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_an_edited_or_added_routine_shows_in_the_next_listing(tmp_path: Path) -> None:
+    """The remembered listing is only a shortcut: after a routine file is edited (even to
+    the same size, as an editor saves a one-letter fix) or added, `coach list` shows what
+    the files now say."""
+    checkout = _checkout(tmp_path)
+    routines = checkout / "routines"
+    assert "Tabata " in _list(checkout)
+    assert _cache().is_file()
+
+    tabata = routines / "tabata.yaml"
+    saved = tabata.stat().st_mtime_ns
+    tabata.write_text(
+        tabata.read_text(encoding="utf-8").replace("title: Tabata\n", "title: Tabota\n", 1),
+        encoding="utf-8",
+    )
+    os.utime(tabata, ns=(saved + 10**9, saved + 10**9))  # saved a second later
+    listed = _list(checkout)
+    assert "Tabota " in listed and "Tabata " not in listed
+
+    extra = (routines / "seven-minute.yaml").read_text(encoding="utf-8")
+    (routines / "my-extra.yaml").write_text(
+        extra.replace("title: Seven-minute workout", "title: My extra", 1), encoding="utf-8"
+    )
+    listed = _list(checkout)
+    assert "my-extra" in listed and "My extra" in listed
