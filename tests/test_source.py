@@ -168,10 +168,18 @@ def test_an_alias_bomb_in_a_phrasebook_is_refused(runner: CliRunner, tmp_path: P
 
 
 # runs coach and writes its own peak resident size on stderr as it exits
+# The peak is VmHWM, which starts afresh at exec. ru_maxrss does not: the child is forked
+# from the test run (preexec_fn needs a real fork), so it would report the test run's
+# own size once that passes the limit.
 _MEASURED = (
-    "import atexit, resource, runpy, sys\n"
-    "atexit.register(lambda: sys.stderr.write("
-    "'peak %d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+    "import atexit, pathlib, resource, runpy, sys\n"
+    "def peak():\n"
+    "    status = pathlib.Path('/proc/self/status')\n"
+    "    for line in status.read_text().splitlines() if status.exists() else ():\n"
+    "        if line.startswith('VmHWM:'):\n"
+    "            return int(line.split()[1])\n"
+    "    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "atexit.register(lambda: sys.stderr.write('peak %d\\n' % peak()))\n"
     "sys.argv = ['coach', *sys.argv[1:]]\n"
     "runpy.run_module('coach', run_name='__main__')\n"
 )
