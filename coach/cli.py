@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "render": "coach.commands.render:render_command",
     "show": "coach.commands.routines:show_command",
     "list": "coach.commands.routines:list_command",
+    "copy": "coach.commands.copy:copy_command",
     "compile": "coach.commands.compile:compile_command",
     "validate": "coach.commands.routines:validate_command",
     "schema": "coach.commands.routines:schema_command",
