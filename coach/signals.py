@@ -12,6 +12,7 @@ they are not. The renames take microseconds; the command then exits normally.
 
 from __future__ import annotations
 
+import _thread
 import signal
 import sys
 import threading
@@ -73,12 +74,15 @@ def stop_on_signals() -> Iterator[None]:
     def unraisable(info: Any) -> None:
         # The handler ran inside a callback that cannot raise (a weakref callback of the
         # import system, a __del__): Python would print the exception and go on. Deliver
-        # the signal again instead, where it can unwind the stack.
+        # the signal again instead, where it can unwind the stack. interrupt_main only
+        # marks the signal as arrived: its handler runs once this hook has returned, in
+        # ordinary code (raise_signal would run it here, inside the hook, which cannot raise).
         nonlocal stopping
         error = info.exc_value
         if isinstance(error, Stopped | KeyboardInterrupt):
             stopping = False
-            signal.raise_signal(error.number if isinstance(error, Stopped) else signal.SIGINT)
+            number = error.number if isinstance(error, Stopped) else signal.SIGINT
+            _thread.interrupt_main(signal.Signals(number))
             return
         previous_hook(info)
 

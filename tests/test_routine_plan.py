@@ -4,20 +4,29 @@ from __future__ import annotations
 
 import pytest
 
+from coach.audio.clip import SAMPLE_RATE
+from coach.compiler import compile_routine
+from coach.resolve import resolve
 from coach.routine import parse_routine
 from coach.routine.durations import format_duration, format_estimate
-from coach.routine.plan import (
-    PAUSE_SECONDS,
-    PLAN_WORDS,
-    WORDS_PER_SECOND,
-    Plan,
-    format_plan,
-    plan_routine,
-)
+from coach.routine.model import Routine
+from coach.routine.plan import Plan, format_plan, plan_routine
+from coach.speech.fake import FakeEngine
+from coach.speech.voice import MemoryVoice
+
+ENGINE = FakeEngine()  # 50 ms of speech a character
+
+
+def fake_seconds(text: str) -> float:
+    return ENGINE.frames_for(text) / SAMPLE_RATE
+
+
+def routine_of(text: str) -> Routine:
+    return parse_routine(text.encode(), "p.yaml", "p")
 
 
 def plan_of(text: str, level: int | None = None) -> Plan:
-    return plan_routine(parse_routine(text.encode(), "p.yaml", "p"), level)
+    return plan_routine(routine_of(text), fake_seconds, level)
 
 
 QUIET = "settings: {countdown: 0, switch: 5s}\n"
@@ -30,8 +39,8 @@ def test_counted_sets_take_reps_times_tempo_plus_hold_per_side() -> None:
     )
     (ex,) = plan.sections[0].exercises
     assert ex.set_seconds == 20 * (3 + 1)
-    # two sets of (right, switch, left), one rest between the sets
-    assert ex.seconds == 2 * (80 + 5 + 80) + 30
+    # at least two sets of (right, switch, left) and one rest between the sets
+    assert ex.seconds >= 2 * (80 + 5 + 80) + 30
     assert ex.amount() == "2 sets x 20 reps per side (right, left), hold 1 s"
 
 
@@ -40,29 +49,32 @@ def test_alternating_reps_are_one_pass() -> None:
         "title: T\n" + QUIET + "exercises:\n  - {name: Taps, reps: 10, alternate: true}\n"
     )
     (ex,) = plan.sections[0].exercises
-    assert (ex.passes, ex.seconds) == (1, 30.0)
+    assert ex.passes == 1
     assert ex.amount() == "1 set of 10 reps, alternating right / left"
 
 
-def test_a_circuit_counts_rounds_and_the_rests_between_them() -> None:
-    plan = plan_of(
-        "title: T\n" + QUIET + "sections:\n"
-        "  - title: C\n    rounds: 8\n    rest_between_rounds: 10s\n"
-        "    exercises: [{name: Jumps, work: 20s}]\n"
+@pytest.mark.parametrize("level", [1, 2])
+def test_the_plan_lasts_what_the_resolver_makes_of_the_same_voice(level: int) -> None:
+    text = (
+        "title: T\nsections:\n"
+        "  - title: C\n    rounds: 3\n    rest_between_rounds: 10s\n"
+        "    exercises:\n      - {name: Jumps, work: 20s}\n"
+        "      - {name: Bridge, sets: 2, reps: 5, rest: 0, notch: {hold: 2s}}\n"
     )
-    rigid = 8 * 20 + 7 * 10
-    # one-word title, section title and name, each with its pause, and the plan sentence once;
-    # later rounds start inside the rest before them
-    line = 1 / WORDS_PER_SECOND + PAUSE_SECONDS
-    assert plan.seconds == pytest.approx(rigid + 3 * line + PLAN_WORDS / WORDS_PER_SECOND)
-    assert plan.sections[0].rounds == 8
+    plan = plan_of(text, level)
+    script = compile_routine(routine_of(text), level)
+    timeline = resolve(script, MemoryVoice(FakeEngine()))
+    assert plan.seconds == pytest.approx(timeline.duration, abs=0.01)
+    # every window of the session belongs to one of its exercises
+    assert sum(ex.seconds for ex in plan.sections[0].exercises) <= plan.seconds
+    assert plan.sections[0].rounds == 3
 
 
 def test_level_two_uses_the_notch_numbers() -> None:
     text = "title: T\nexercises:\n  - {name: Bridge, reps: 20, hold: 1s, notch: {hold: 5s}}\n"
     one, two = plan_of(text, 1), plan_of(text, 2)
     assert two.sections[0].exercises[0].set_seconds == 20 * 8
-    assert two.seconds - one.seconds == pytest.approx(20 * 4)
+    assert two.seconds - one.seconds >= 20 * 4  # four more seconds of hold a rep
     assert "(up a notch from Bridge)" not in format_plan(one)
     assert two.sections[0].exercises[0].variant_of == "Bridge"
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from coach.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from coach.cues.plan import SpeechSeconds
 
 
 @click.command("list")
@@ -36,6 +41,7 @@ def _routine_rows(problems: list[Problem], texts: list[str]) -> list[tuple[str, 
     from coach.routine.plan import plan_routine
 
     rows = []
+    speech = default_voice_speech()
     for path in builtin_routines():
         try:
             routine = load_routine(path.stem)
@@ -43,7 +49,7 @@ def _routine_rows(problems: list[Problem], texts: list[str]) -> list[tuple[str, 
             problems.extend(error.problems)
             texts.extend([error.text] if error.text else [])
             continue
-        plan = plan_routine(routine)
+        plan = plan_routine(routine, speech)
         rows.append(
             (routine.name, routine.title, str(plan.exercise_count), format_estimate(plan.seconds))
         )
@@ -76,7 +82,7 @@ def show_command(routine: str, level: int | None, as_json: bool) -> None:
                 f"{routine}: --level applies to a routine; a .cues file is already compiled"
                 " at its level (compile the routine again with --level instead)"
             )
-        script_plan = plan_script(read_cues(routine))
+        script_plan = plan_script(read_cues(routine), default_voice_speech())
         data, text = script_plan.to_dict(), format_script_plan(script_plan)
     else:
         from coach.pipeline import report_warnings, routine_warnings
@@ -85,7 +91,7 @@ def show_command(routine: str, level: int | None, as_json: bool) -> None:
 
         loaded = load_routine(routine)
         report_warnings(routine_warnings(loaded, level))
-        plan = plan_routine(loaded, level)
+        plan = plan_routine(loaded, default_voice_speech(), level)
         data, text = plan.to_dict(), format_plan(plan)
     if as_json:
         import json
@@ -93,6 +99,28 @@ def show_command(routine: str, level: int | None, as_json: bool) -> None:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         click.echo(text)
+
+
+def default_voice_speech() -> SpeechSeconds:
+    """Seconds the default voice takes to say a text: its cached clip where the clip
+    cache has one, else the compiler's guess from the text (no clip is synthesized)."""
+    from coach.compiler.compile import speaking_seconds
+    from coach.errors import CoachError
+    from coach.speech import DEFAULT_ENGINE
+    from coach.speech.cache import ClipCache, cache_key
+    from coach.speech.engines import create_engine
+
+    try:
+        identity = create_engine(DEFAULT_ENGINE).identity()
+    except CoachError:
+        return speaking_seconds  # no default voice here: every line is a guess
+    cache = ClipCache()
+
+    def seconds(text: str) -> float:
+        clip = cache.get(cache_key(identity, text))
+        return speaking_seconds(text) if clip is None else clip.frames / clip.sample_rate
+
+    return seconds
 
 
 @click.command("validate")

@@ -495,7 +495,7 @@ class _Compiler:
         return cues
 
 
-def _speaking(text: str) -> float:
+def speaking_seconds(text: str) -> float:
     """A guess (seconds) at how long a voice takes to say `text`, with a little air after."""
     return 0.15 + len(text) / SPEECH_CPS + 0.2
 
@@ -507,7 +507,7 @@ def count_seconds(reps: int) -> tuple[float, str]:
     than this leaves some count no time to be said.
     """
     word = max((number_words(k) for k in range(1, reps + 1)), key=len)
-    return _speaking(word), word
+    return speaking_seconds(word), word
 
 
 class _Fitter:
@@ -527,7 +527,7 @@ class _Fitter:
         self.duration = duration
         self.earliest = earliest
         for cue in sorted(cues, key=lambda c: c.at):
-            self.occupy(cue.at, cue.at + _speaking(cue.text))
+            self.occupy(cue.at, cue.at + speaking_seconds(cue.text))
 
     def occupy(self, start: float, end: float) -> None:
         """Mark `start`..`end` as busy, merging it with the busy intervals it touches."""
@@ -551,7 +551,7 @@ class _Fitter:
         The candidates are `desired` and the end of each busy interval, tried nearest
         first (the earlier one on a tie).
         """
-        need = _speaking(text)
+        need = speaking_seconds(text)
         chosen = desired if self.free(desired, need) else self._nearest_free_end(desired, need)
         if chosen is not None:
             self.occupy(chosen, chosen + need)
@@ -585,7 +585,7 @@ class _Fitter:
         if found is not None:
             return found
         at = min(max(desired, 0.0), self.duration * 0.999)
-        self.occupy(at, at + _speaking(text))
+        self.occupy(at, at + speaking_seconds(text))
         return at
 
 
@@ -607,4 +607,4 @@ def compile_routine(
     )
 
 
-__all__ = ["compile_routine"]
+__all__ = ["compile_routine", "speaking_seconds"]

@@ -1,18 +1,22 @@
 """The plan of a cue script, for `coach show FILE.cues`: its chapters, windows and length.
 
-Windows and gaps are exact; speech is estimated the way a routine's plan estimates
-it (`coach.routine.plan.speech_seconds`), because its real length depends on the voice.
+Windows and gaps are exact. A spoken line lasts what `speech` says: the clip's own
+length where the voice's clip cache has it (`coach show` looks it up), else the compiler's guess
+from the text (`coach.compiler.compile.speaking_seconds`). This is the one timing model
+of `coach show`, for a routine (compiled first) and for a cue script alike.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from coach.cues.model import Chapter, CueScript, Say, Window
 from coach.routine.durations import format_duration, format_estimate
-from coach.routine.plan import PAUSE_SECONDS, speech_seconds
 from coach.terminal import printable
+
+SpeechSeconds = Callable[[str], float]  # how long the voice takes to say a text
 
 _TITLE_WIDTH = 40  # chapter titles are padded (or cut) to this in the table
 
@@ -68,7 +72,14 @@ class ScriptPlan:
         }
 
 
-def plan_script(script: CueScript) -> ScriptPlan:
+def step_seconds(step: Say | Window, speech: SpeechSeconds) -> float:
+    """How long one step lasts: a window exactly, a spoken line its speech and its gap."""
+    if isinstance(step, Window):
+        return step.duration
+    return speech(step.text) + step.gap
+
+
+def plan_script(script: CueScript, speech: SpeechSeconds) -> ScriptPlan:
     """The plan of `script`; steps before its first chapter form one named after the script."""
     chapters: list[ChapterPlan] = []
     for step in script.steps:
@@ -79,8 +90,7 @@ def plan_script(script: CueScript) -> ScriptPlan:
             chapters.append(ChapterPlan(script.title or "Start"))
         chapter = chapters[-1]
         if isinstance(step, Say):
-            # speech_seconds counts a pause after the line; the script gives the gap itself
-            chapter.speech_seconds += speech_seconds(step.text) - PAUSE_SECONDS + step.gap
+            chapter.speech_seconds += step_seconds(step, speech)
         elif isinstance(step, Window):
             chapter.windows += 1
             chapter.cues += len(step.cues)

@@ -252,10 +252,10 @@ class _Builder:
                     stack.extend((value, key))
 
     def check_length(self, root: Node, routine: Routine) -> None:
-        from coach.routine.plan import estimate_seconds
+        from coach.routine.plan import declared_seconds
 
         for level in (1, 2):
-            seconds = estimate_seconds(routine, level)
+            seconds = declared_seconds(routine, level)
             if seconds > spec.MAX_SESSION:
                 self.fail(
                     root,

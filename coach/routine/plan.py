@@ -1,28 +1,20 @@
-"""The session plan: what a routine will ask of you and for about how long, without a voice.
+"""The session plan: what a routine will ask of you and for how long.
 
-Rigid time (work, switches, rests, count-downs) is exact; speech is estimated at
-`WORDS_PER_SECOND`, so totals are labelled as estimates. The compiler decides the real
-timing; this is the preview `coach show` and `coach list` print.
+The lengths come from the compiled cue script (`coach.cues.plan`): its windows are
+exact, its spoken lines last what the `speech` function given says (the voice's
+cached clips where there are some, a guess from the text otherwise). No timing rule
+is repeated here: the compiler alone decides them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from coach.cues.model import Say, Window
+from coach.cues.plan import SpeechSeconds, step_seconds
 from coach.routine.durations import format_duration, format_estimate
-from coach.routine.model import Exercise, Routine, Section, Settings
-
-WORDS_PER_SECOND = 2.5  # a calm coaching voice
-PAUSE_SECONDS = 0.5  # the breath after each spoken line
-PLAN_WORDS = 5  # "three sets of twenty", said when an exercise first comes up
-
-
-def speech_seconds(*texts: str) -> float:
-    """Estimated seconds to speak `texts`, one line each, with a pause after each."""
-    spoken = [text for text in texts if text]
-    words = sum(len(text.split()) for text in spoken)
-    return words / WORDS_PER_SECOND + PAUSE_SECONDS * len(spoken)
+from coach.routine.model import Exercise, Routine, Settings
 
 
 @dataclass(frozen=True)
@@ -137,17 +129,45 @@ class Plan:
         }
 
 
-def plan_routine(routine: Routine, level: int | None = None) -> Plan:
-    """The plan of `routine` at `level` (default: the routine's own level)."""
+def plan_routine(routine: Routine, speech: SpeechSeconds, level: int | None = None) -> Plan:
+    """The plan of `routine` at `level` (default: the routine's own level).
+
+    Each step of the compiled script counts towards the exercise of the next window
+    (a rest or a count-down leads into the set after it); what follows the last
+    window (the outro) counts towards the total only."""
+    from coach.compiler import compile_routine
+
     chosen = routine.level if level is None else level
-    settings = routine.settings
-    sections: list[SectionPlan] = []
-    total = speech_seconds(routine.title, *routine.intro, *routine.outro)
-    for index, section in enumerate(routine.sections):
-        last_section = index == len(routine.sections) - 1
-        plan = _plan_section(section, chosen, settings, last_section)
-        sections.append(plan)
-        total += plan.seconds
+    script = compile_routine(routine, chosen)
+    exercises = [
+        [_plan_exercise(ex, chosen, routine.settings) for ex in section.exercises]
+        for section in routine.sections
+    ]
+    seconds = [[0.0] * len(section) for section in exercises]
+    place = (0, 0)
+    pending = total = 0.0
+    for step in script.steps:
+        if not isinstance(step, Say | Window):
+            continue
+        length = step_seconds(step, speech)
+        total += length
+        pending += length
+        if isinstance(step, Window) and step.facts.exercise is not None:
+            place = _find(exercises, place, step.facts.exercise)
+            seconds[place[0]][place[1]] += pending
+            pending = 0.0
+    sections = []
+    for section, plans, lengths in zip(routine.sections, exercises, seconds, strict=True):
+        timed = tuple(replace(p, seconds=s) for p, s in zip(plans, lengths, strict=True))
+        sections.append(
+            SectionPlan(
+                title=section.title,
+                rounds=section.rounds,
+                rest_between_rounds=section.rest_between_rounds,
+                exercises=timed,
+                seconds=sum(lengths),
+            )
+        )
     return Plan(
         name=routine.name,
         title=routine.title,
@@ -158,50 +178,44 @@ def plan_routine(routine: Routine, level: int | None = None) -> Plan:
     )
 
 
-def estimate_seconds(routine: Routine, level: int | None = None) -> float:
-    """Estimated length of the whole session at `level`, in seconds."""
-    return plan_routine(routine, level).seconds
+def _find(exercises: list[list[ExercisePlan]], at: tuple[int, int], name: str) -> tuple[int, int]:
+    """Where the exercise `name` is, searching from the section `at` on (rounds repeat it)."""
+    first, current = at
+    section = exercises[first]
+    for offset in range(len(section)):  # the current one, then the rest of its round
+        index = (current + offset) % len(section)
+        if section[index].name == name:
+            return first, index
+    for later in range(first + 1, len(exercises)):
+        for index, plan in enumerate(exercises[later]):
+            if plan.name == name:
+                return later, index
+    return at
 
 
-def _plan_section(section: Section, level: int, settings: Settings, last: bool) -> SectionPlan:
-    plans = [_plan_exercise(ex, level, settings) for ex in section.exercises]
-    seconds = speech_seconds(section.title or "")
-    rest_before = 0.0
-    for round_number in range(1, section.rounds + 1):
-        for index, (base, plan) in enumerate(zip(section.exercises, plans, strict=True)):
+def declared_seconds(routine: Routine, level: int) -> float:
+    """The time a routine asks for in its own numbers (sets, work, rests, rounds), no speech.
+
+    A floor of the session's length, cheap to know before compiling: the loader
+    refuses routines whose floor is past the session limit."""
+    settings = routine.settings
+    total = 0.0
+    for section in routine.sections:
+        one_round = 0.0
+        for index, base in enumerate(section.exercises):
             ex = base.at_level(level)
-            first_time = round_number == 1
-            lead_in = speech_seconds(ex.name) + settings.countdown
-            if first_time:  # setup lines and the plan are said in the first round only
-                lead_in += speech_seconds(*ex.setup) + PLAN_WORDS / WORDS_PER_SECOND
-            # With nothing to explain, "next up" and the count-down happen inside the rest.
-            quiet = not first_time or not ex.setup
-            if quiet and rest_before >= settings.countdown and (round_number, index) != (1, 0):
-                lead_in = 0.0
-            seconds += lead_in + plan.seconds
-            if index < len(plans) - 1:
-                rest_before = plan.rest_after
-            elif round_number < section.rounds:
-                rest_before = section.rest_between_rounds
-            else:
-                rest_before = 0.0 if last else plan.rest_after
-            seconds += rest_before
-    return SectionPlan(
-        title=section.title,
-        rounds=section.rounds,
-        rest_between_rounds=section.rest_between_rounds,
-        exercises=tuple(plans),
-        seconds=seconds,
-    )
+            passes = len(ex.sides) if ex.sides and not ex.alternate else 1
+            one_round += ex.sets * passes * ex.set_seconds + (ex.sets - 1) * ex.rest
+            if index < len(section.exercises) - 1:
+                after = settings.rest_between_exercises if ex.rest_after is None else ex.rest_after
+                one_round += after
+        total += section.rounds * one_round + (section.rounds - 1) * section.rest_between_rounds
+    return total
 
 
 def _plan_exercise(base: Exercise, level: int, settings: Settings) -> ExercisePlan:
     ex = base.at_level(level)
     variant_of = base.name if ex is not base else None
-    passes = len(ex.sides) if ex.sides and not ex.alternate else 1
-    set_seconds = ex.set_seconds
-    one_set = passes * set_seconds + (passes - 1) * settings.switch
-    seconds = ex.sets * one_set + (ex.sets - 1) * max(ex.rest, settings.countdown)
     rest_after = settings.rest_between_exercises if ex.rest_after is None else ex.rest_after
     return ExercisePlan(
         name=ex.name,
@@ -215,8 +229,8 @@ def _plan_exercise(base: Exercise, level: int, settings: Settings) -> ExercisePl
         tempo=ex.tempo,
         rest=ex.rest,
         rest_after=rest_after,
-        set_seconds=set_seconds,
-        seconds=seconds,
+        set_seconds=ex.set_seconds,
+        seconds=0.0,  # plan_routine measures it on the compiled script
         variant_of=variant_of,
     )
 
