@@ -194,34 +194,10 @@ def test_cues_are_heard_on_time_through_pulseaudio(
     assert len(expected) == len(timeline.cues) == 7
 
     recording = tmp_path / "monitor.raw"
-    raw = ["--latency-msec=20", "--raw", "--format=s16le", "--channels=1", f"--rate={RATE}"]
-    with (
-        subprocess.Popen(
-            ["pacat", "--playback", *raw, "--device=coachtest", "/dev/zero"], env=pulse
-        ) as zeros,
-        recording.open("wb") as out,
-        subprocess.Popen(
-            ["parec", *raw, "--device=coachtest.monitor"], stdout=out, env=pulse
-        ) as parec,
-    ):
-        try:
-            _wait_for_recording(recording)
-            played = subprocess.run(
-                [sys.executable, "-m", "coach", "play", str(cues), *options],
-                env=pulse,
-                capture_output=True,
-                text=True,
-                timeout=60,
-                stdin=subprocess.DEVNULL,
-            )
-            time.sleep(0.3)
-        finally:
-            parec.terminate()
-            zeros.terminate()
-    assert played.returncode == 0, played.stderr
-    assert f"on {heard_on}" in played.stderr, played.stderr
+    said = _record(pulse, recording, [sys.executable, "-m", "coach", "play", str(cues), *options])
+    assert f"on {heard_on}" in said, said
     heard = _onsets(np.fromfile(recording, dtype="<i2"))
-    spans = f"heard {_spans(heard)}, expected {_spans(expected)}; coach said: {played.stderr}"
+    spans = f"heard {_spans(heard)}, expected {_spans(expected)}; coach said: {said}"
     assert len(heard) == len(expected), spans
     shift = heard[0][0] - expected[0][0]
     errors = [round((h[0] - shift - e[0]) * 1000, 1) for h, e in zip(heard, expected, strict=True)]
@@ -324,7 +300,14 @@ def _record(pulse: dict[str, str], recording: Path, command: list[str]) -> str:
     ):
         try:
             _wait_for_recording(recording)
-            played = subprocess.run(command, env=pulse, capture_output=True, text=True, timeout=900)
+            played = subprocess.run(
+                command,
+                env=pulse,
+                capture_output=True,
+                text=True,
+                timeout=900,
+                stdin=subprocess.DEVNULL,
+            )
             time.sleep(0.3)
         finally:
             parec.terminate()
