@@ -214,11 +214,18 @@ class _Builder:
             reminders=reminders,
             intro=get("intro", ()),
             outro=get("outro", ()),
+            continuous=get("continuous", False),
             phrases=phrases,
             phrase_locations=phrase_locations,
             location=self.loc(root),
         )
         self.check_length(root, routine)
+        if routine.sections and not routine.at_level(1).sections:
+            self.fail(
+                root,
+                "every exercise has from_level: 2, so level 1 has nothing to do; "
+                "keep at least one exercise without from_level",
+            )
         self.raise_problems()
         level = values.get("level")
         if level is not None and routine.level >= 2 and not routine.has_notch:
@@ -333,6 +340,7 @@ class _Builder:
             "count": self.count,
             "duration": self.duration,
             "bool": self.boolean,
+            "choice": self.choice,
         }
 
     def text(self, key: Key, node: Node) -> str:
@@ -523,6 +531,15 @@ class _Builder:
         self.fail(node, f"{key.name} must be true or false, got {_describe(node)}")
         raise _Bad
 
+    def choice(self, key: Key, node: Node) -> str:
+        word = str(node.value).strip().lower() if isinstance(node, ScalarNode) else None
+        if word not in key.choices:
+            allowed = ", ".join(key.choices)
+            got = _describe(node) if word is None else repr(_short(str(node.value)))
+            self.fail(node, f"{key.name} must be one of {allowed}; got {got}")
+            raise _Bad
+        return word
+
     # -- nested parts ------------------------------------------------------------
 
     def settings(self, field: tuple[Node, Node] | None) -> Settings:
@@ -608,6 +625,7 @@ class _Builder:
                         if "rest_between_rounds" in values
                         else 0.0
                     ),
+                    continuous=values["continuous"].value if "continuous" in values else False,
                 )
             )
         return out
@@ -697,6 +715,10 @@ class _Builder:
                     values["sides"].node, f"alternate needs exactly two sides, got {len(sides)}"
                 )
                 ok = False
+        pulses = values.get("pulses")
+        if pulses is not None and pulses.value > 0 and (reps is None or to_failure):
+            self.fail(pulses.key, "pulses are part of each rep; they need reps, not work")
+            ok = False
         if not ok:
             return None
         given = {k: v.value for k, v in values.items() if k != "notch"}
@@ -704,6 +726,9 @@ class _Builder:
             sides=sides,
             tempo=given.get("tempo", settings.tempo),
             rest=given.get("rest", settings.rest),
+            get_ready=given.get("get_ready", settings.get_ready),
+            switch=given.get("switch", settings.switch),
+            counting=given.get("counting", settings.counting),
             location=self.loc(node),
         )
         exercise = Exercise(**given)

@@ -35,6 +35,8 @@ class Settings:
     rest_between_exercises: float = 20.0
     switch: float = 5.0  # time given to change sides within a set
     countdown: int = 3  # "3, 2, 1, go" before work starts
+    get_ready: float = 5.0  # after the last instruction, to get into position
+    counting: str = "ends"  # which reps are counted aloud: every | ends | none
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,13 @@ class Exercise:
     rest: float = 30.0  # between sets
     rest_after: float | None = None  # after the last set; None: the routine's default
     cues: tuple[str, ...] = ()  # form cues spread through each set
+    breathe: tuple[str, ...] = ()  # breathing tied to the movement
+    equipment: tuple[str, ...] = ()  # what it needs: mat, ball, dumbbells...
+    get_ready: float = 5.0  # seconds to get into position before the countdown
+    switch: float = 5.0  # seconds to change sides
+    counting: str = "ends"  # every | ends | none
+    pulses: int = 0  # small pulses at the bottom of each rep
+    from_level: int = 1  # done only at this level and above
     notch: Exercise | None = None  # the harder variant used at level 2
 
     def at_level(self, level: int) -> Exercise:
@@ -97,6 +106,7 @@ class Section:
     location: Location = NOWHERE
     rounds: int = 1
     rest_between_rounds: float = 0.0
+    continuous: bool = False  # blocks run back to back, no stop, get-ready or countdown
 
     @property
     def is_circuit(self) -> bool:
@@ -117,6 +127,7 @@ class Routine:
     reminders: Reminders | None = None
     intro: tuple[str, ...] = ()
     outro: tuple[str, ...] = ()
+    continuous: bool = False  # every section runs its blocks back to back
     phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # phrasebook overrides
     location: Location = NOWHERE
     phrase_locations: dict[str, Location] = field(default_factory=dict)  # where each override is
@@ -132,11 +143,23 @@ class Routine:
         """Every exercise in order, once each (circuit rounds not expanded)."""
         return tuple(ex for section in self.sections for ex in section.exercises)
 
+    @property
+    def equipment(self) -> tuple[str, ...]:
+        """What the session needs, each item once, in the order it is first needed."""
+        return tuple(dict.fromkeys(item for ex in self.exercises for item in ex.equipment))
+
     def at_level(self, level: int | None) -> Routine:
-        """The routine with every exercise swapped for its variant at `level`."""
+        """The routine at `level`: every exercise swapped for its variant there, exercises
+        that start at a higher level left out (and sections left empty by that)."""
         chosen = self.level if level is None else level
         sections = tuple(
-            replace(s, exercises=tuple(ex.at_level(chosen) for ex in s.exercises))
+            replace(
+                s,
+                exercises=tuple(
+                    ex.at_level(chosen) for ex in s.exercises if ex.from_level <= chosen
+                ),
+            )
             for s in self.sections
         )
-        return replace(self, sections=sections, level=chosen)
+        kept = tuple(s for s in sections if s.exercises)
+        return replace(self, sections=kept, level=chosen)

@@ -11,7 +11,9 @@ from typing import Any, Literal
 
 from coach.routine.durations import DURATION_PATTERN
 
-Kind = Literal["text", "texts", "names", "count", "duration", "bool", "object", "list", "phrases"]
+Kind = Literal[
+    "text", "texts", "names", "count", "duration", "bool", "choice", "object", "list", "phrases"
+]
 
 MAX_TEXT = 300  # characters in any one text
 MAX_ITEMS = 20  # texts in any one list: each set says all its form cues, so they multiply
@@ -22,6 +24,7 @@ MAX_NODES = 20_000  # YAML nodes after expanding aliases
 MAX_DEPTH = 40  # nesting of YAML collections
 MIN_WORK = 1.0  # seconds of timed work in a set: shorter is no set, and floods the session
 MIN_REMINDER_EVERY = 10.0  # seconds of work between reminders: a reminder takes seconds to say
+COUNTING = ("every", "ends", "none")  # how many reps of a set are counted aloud
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class Key:
     high: float | None = None  # largest allowed value
     positive: bool = False  # durations: must be more than zero
     of: str | None = None  # objects and lists: the name of the mapping they hold
+    choices: tuple[str, ...] = ()  # choice: the words allowed
 
     @property
     def maximum(self) -> float | None:
@@ -72,7 +76,30 @@ _EXERCISE: tuple[Key, ...] = (
         "duration",
         "Rest after the last set (default: settings.rest_between_exercises).",
     ),
-    Key("cues", "texts", "Form cues spoken during each set."),
+    Key("cues", "texts", "Form cues spoken during each set, one idea each, in turn."),
+    Key("breathe", "texts", "Breathing tied to the movement, e.g. 'Breathe out as you lift.'"),
+    Key("equipment", "names", "What the exercise needs, e.g. [mat, dumbbells]; listed up front."),
+    Key(
+        "get_ready",
+        "duration",
+        "Time to get into position before the countdown (default: settings.get_ready).",
+    ),
+    Key("switch", "duration", "Time to change sides (default: settings.switch)."),
+    Key(
+        "counting",
+        "choice",
+        "Which reps are counted aloud: every, ends (the first and last few; the default) "
+        "or none.",
+        choices=COUNTING,
+    ),
+    Key("pulses", "count", "Small pulses at the bottom of each rep, coached.", low=0, high=20),
+    Key(
+        "from_level",
+        "count",
+        "The exercise is done only from this level on (1 or 2).",
+        low=1,
+        high=2,
+    ),
     Key(
         "notch",
         "object",
@@ -93,6 +120,11 @@ OBJECTS: dict[str, tuple[Key, ...]] = {
         Key("intro", "texts", "Lines spoken at the start."),
         Key("outro", "texts", "Lines spoken at the end."),
         Key("phrases", "phrases", "Phrasebook overrides: template name -> text or list of texts."),
+        Key(
+            "continuous",
+            "bool",
+            "Run every block of the session back to back (see the section key).",
+        ),
         Key("exercises", "list", "The exercises, in order (or use `sections`).", of="exercise"),
         Key("sections", "list", "Named groups of exercises (or use `exercises`).", of="section"),
     ),
@@ -101,6 +133,17 @@ OBJECTS: dict[str, tuple[Key, ...]] = {
         Key("rest", "duration", "Rest between sets (default 30s)."),
         Key("rest_between_exercises", "duration", "Rest after each exercise (default 20s)."),
         Key("switch", "duration", "Time to change sides within a set (default 5s)."),
+        Key(
+            "get_ready",
+            "duration",
+            "Time to get into position before the countdown into a first set (default 5s).",
+        ),
+        Key(
+            "counting",
+            "choice",
+            "Which reps are counted aloud: every, ends (default) or none.",
+            choices=COUNTING,
+        ),
         Key(
             "countdown",
             "count",
@@ -131,12 +174,26 @@ OBJECTS: dict[str, tuple[Key, ...]] = {
             high=50,
         ),
         Key("rest_between_rounds", "duration", "Rest between rounds of a circuit (default 0)."),
+        Key(
+            "continuous",
+            "bool",
+            "Run the blocks back to back, round into round: no stop, get-ready or countdown.",
+        ),
     ),
     "exercise": _EXERCISE,
     "notch": tuple(
-        Key(k.name, k.kind, k.help, low=k.low, high=k.high, positive=k.positive, of=k.of)
+        Key(
+            k.name,
+            k.kind,
+            k.help,
+            low=k.low,
+            high=k.high,
+            positive=k.positive,
+            of=k.of,
+            choices=k.choices,
+        )
         for k in _EXERCISE
-        if k.name != "notch"
+        if k.name not in ("notch", "from_level")
     ),
 }
 
@@ -217,6 +274,8 @@ def _key_schema(key: Key) -> dict[str, Any]:
         schema = {"$ref": "#/$defs/phrases"}
     elif key.kind == "bool":
         schema = {"type": "boolean"}
+    elif key.kind == "choice":
+        schema = {"enum": list(key.choices)}
     elif key.kind == "count":
         schema = {"type": "integer", "minimum": int(key.low)}
         if key.maximum is not None:
