@@ -65,6 +65,13 @@ class _Perf:
     section_index: int
     round: int
     first_time: bool
+    index: int = 0  # place in the session's performances, from 0
+    total: int = 1  # how many performances the session has
+
+    @property
+    def is_last(self) -> bool:
+        """Whether this is the session's last exercise."""
+        return self.index == self.total - 1
 
     def facts(
         self, n: int, side: str | None, work: bool = False, alternate: tuple[str, ...] = ()
@@ -167,7 +174,7 @@ class _Compiler:
             for number in range(1, section.rounds + 1):
                 for exercise in section.exercises:
                     perfs.append(_Perf(exercise, section, index, number, number == 1))
-        return perfs
+        return [replace(p, index=i, total=len(perfs)) for i, p in enumerate(perfs)]
 
     def rest_between(self, previous: _Perf, perf: _Perf) -> float:
         if previous.section_index == perf.section_index and previous.round != perf.round:

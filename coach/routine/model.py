@@ -73,6 +73,7 @@ class Exercise:
     equipment: tuple[str, ...] = ()  # what it needs: mat, ball, dumbbells...
     get_ready: float = 5.0  # seconds to get into position before the countdown
     switch: float = 5.0  # seconds to change sides
+    switch_sides: str = "each_set"  # each_set | after_all_sets
     counting: str = "ends"  # every | ends | none
     pulses: int = 0  # small pulses at the bottom of each rep
     from_level: int = 1  # done only at this level and above

@@ -86,6 +86,13 @@ _EXERCISE: tuple[Key, ...] = (
     ),
     Key("switch", "duration", "Time to change sides (default: settings.switch)."),
     Key(
+        "switch_sides",
+        "choice",
+        "each_set (default): every set visits every side; after_all_sets: every set on "
+        "the first side, then every set on the next.",
+        choices=("each_set", "after_all_sets"),
+    ),
+    Key(
         "counting",
         "choice",
         "Which reps are counted aloud: every, ends (the first and last few; the default) "
