@@ -39,6 +39,10 @@ SENTENCE_END = re.compile(r"[.!?;:]+")
 NOT_ENCOURAGEMENT_KINDS = frozenset(
     {"count", "countdown", "go", "release", "reminder", "form", "breathe"}
 )
+# A bare halfway call is a progress marker, not encouragement ("Half done, keep it up." is).
+PROGRESS_ONLY = frozenset(
+    {"that's", "thats", "we're", "you're", "halfway", "half", "there", "done"}
+)
 FORM_KINDS = frozenset({"form", "breathe"})  # kinds that mark a form cue even if reworded
 FILLERS = frozenset({"and"})  # dropped before deciding whether a call is bare
 LAST_WORDS = frozenset({"last", "final"})
@@ -427,11 +431,13 @@ def _announce_figures(result: Figures, cues: Sequence[Cue], work: Sequence[Windo
 
 
 def is_encouragement(cue: Cue, forms: Iterable[str]) -> bool:
-    """Neither a count (is_count), a "last N", a form cue, nor a count, countdown, go,
-    release, reminder or form kind: what is left is encouragement or context."""
+    """Neither a count (is_count), a "last N", a bare halfway call, a form cue, nor a
+    count, countdown, go, release, reminder or form kind: what is left is encouragement
+    or context."""
     return not (
         cue.kind in NOT_ENCOURAGEMENT_KINDS
         or is_count(cue.text)
+        or set(words(cue.text)) <= PROGRESS_ONLY
         or last_n(cue.text) is not None
         or is_form(cue.text, cue.kind, forms)
     )
@@ -521,7 +527,7 @@ class Check:
 
 
 def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.0f} %"
+    return "n/a" if value is None else f"{value:.1f} %"
 
 
 def checks(f: Figures) -> list[Check]:

@@ -170,7 +170,8 @@ def test_encouragement_is_what_is_left_in_long_work_windows() -> None:
             cue(9.0, "Seven, right leg."),  # a count call
             cue(12.0, "Only five more."),  # a last N
             cue(15.0, "Keep breathing.", "reminder"),  # a generic reminder
-            cue(45.0, "Nearly there, keep it up!"),  # encouragement, in window 2
+            cue(17.0, "That's halfway."),  # a progress marker alone
+            cue(45.0, "Half done, keep it up!"),  # a progress marker with a push, in window 2
             cue(85.0, "Great work, last ten seconds!"),  # in a 15 s window: not counted
         ],
         [
