@@ -87,7 +87,9 @@ def markdown_row(name: str, level: int | None, checks_: list[Check]) -> str:
 
 @click.command()
 @click.argument("routines", nargs=-1, required=True)
-@click.option("--level", type=click.IntRange(1, 10), default=None, help="Compile at this level.")
+@click.option(
+    "--level", type=click.IntRange(1, 2), default=None, help="Compile at this level (1 or 2)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Every figure as JSON, per exercise too.")
 @click.option("--markdown", is_flag=True, help="One table row per routine, for docs/coaching.md.")
 @speech_options
