@@ -62,6 +62,8 @@ def routine_texts(routine: Routine) -> set[str]:
     texts = set(routine.intro) | set(routine.outro)
     if routine.reminders:
         texts |= set(routine.reminders.phrases)
+    for overrides in routine.phrases.values():  # its own wording of a phrase (level_up, say)
+        texts |= set(overrides)
     for ex in routine.exercises:
         for variant in (ex, ex.notch) if ex.notch else (ex,):
             texts |= set(variant.setup) | set(variant.cues) | set(variant.breathe)

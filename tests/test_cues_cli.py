@@ -91,6 +91,7 @@ def test_a_compiled_script_shows_the_same_chapters_as_the_routine(
     assert runner.invoke(cli, ["compile", "tabata", "--no-check", "-o", str(out)]).exit_code == 0
     plan = json.loads(runner.invoke(cli, ["show", "--json", str(out)]).stdout)
     titles = [c["title"] for c in plan["chapters"]]
-    assert titles[0] == "Intro" and titles[-1] == "Finish" and len(titles) == 11
-    # 1 min march + 15 s rest + prepare, then 8 x (20 s work + 10 s rest) less the last rest
-    assert plan["window_seconds"] == 315.0
+    assert titles[0] == "Intro" and titles[-1] == "Finish" and len(titles) == 13
+    # warm-up: 45 s march + 5 s rest + 30 s squats + 15 s rest; 8 x (20 s work + 10 s rest)
+    # less the last rest; 15 s rest + 60 s walk; a 5 s prepare before each of the 4 moves
+    assert plan["window_seconds"] == 45 + 5 + 30 + 15 + 8 * 20 + 7 * 10 + 15 + 60 + 4 * 5

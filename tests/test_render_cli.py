@@ -169,8 +169,8 @@ def test_level_and_edits_show_in_the_names_and_tags(runner: CliRunner, tmp_path:
         compiled = runner.invoke(cli, ["compile", "at-home-glutes", "-o", str(cues), "--no-check"])
         assert compiled.exit_code == 0, compiled.output
         text = cues.read_text(encoding="utf-8")
-        assert "Go slow" in text
-        cues.write_text(text.replace("Go slow", "Take it slow"), encoding="utf-8")
+        assert "Take your time." in text  # a line of the routine's intro, edited by hand
+        cues.write_text(text.replace("Take your time.", "Go gently."), encoding="utf-8")
         assert _render(runner, str(cues), "-o", out) == [str(tmp_path / f"{expected}.mp3")]
         assert _tag_titles(tmp_path / f"{expected}.mp3") == ("Glutes at home (edited)",) * 2
     assert (tmp_path / "at-home-glutes.mp3").read_bytes() == level_one

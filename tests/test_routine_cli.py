@@ -12,7 +12,7 @@ import yaml
 from click.testing import CliRunner
 
 from coach.cli import cli
-from coach.routine import builtin_routines
+from coach.routine import builtin_routines, load_routine
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA_FILE = REPO / "docs" / "routine.schema.json"
@@ -47,7 +47,11 @@ def test_list_prints_a_table_of_builtins(runner: CliRunner) -> None:
     assert lines[0].split() == ["NAME", "TITLE", "EXERCISES", "LENGTH"]
     assert len(lines) == len(NAMES) + 1
     row = next(line for line in lines if line.startswith("seven-minute "))
-    assert "Seven-minute workout" in row and " 12 " in row and "about 9 min" in row
+    # the twelve-move circuit between a two-move warm-up and a walk: fifteen exercises,
+    # seven minutes of circuit work plus speech, warm-up and cool-down
+    assert "Seven-minute workout" in row and " 15 " in row
+    minutes = int(row.split("about ")[1].split(" min")[0])
+    assert 10 <= minutes <= 16
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -68,63 +72,113 @@ def test_show_json_has_the_same_numbers_as_the_text(runner: CliRunner, name: str
     assert plan["exercise_count"] == len(exercises(plan))
 
 
+def section(plan: dict[str, Any], title: str) -> list[dict[str, Any]]:
+    (found,) = [s["exercises"] for s in plan["sections"] if s["title"] == title]
+    return list(found)
+
+
 def test_at_home_glutes_matches_its_seed(runner: CliRunner) -> None:
     plan = show(runner, "at-home-glutes")
-    assert [numbers(ex) for ex in exercises(plan)] == [
+    assert [numbers(ex) for ex in section(plan, "Glute work")] == [
         ("Standing kickback", 3, 10, 2, False, 0.0),
         ("Side-lying clam", 2, 20, 2, False, 1.0),
         ("Squat", 2, 20, 0, False, 0.0),
         ("Glute bridge", 2, 20, 0, False, 1.0),
         ("Toe taps", 2, 10, 2, True, 0.0),
     ]
-    kickback, _, _, bridge, _ = exercises(plan)
+    kickback, _, _, bridge, _ = section(plan, "Glute work")
     assert kickback["rest"] == 30.0 and bridge["rest"] == 30.0
+    assert [s["title"] for s in plan["sections"]] == ["Warm-up", "Glute work", "Cool-down"]
     assert plan["level"] == 1 and plan["estimate"].startswith("about ")
 
 
 def test_at_home_glutes_level_two_takes_every_move_up_a_notch(runner: CliRunner) -> None:
     plan = show(runner, "at-home-glutes", "--level", "2")
     assert plan["level"] == 2
-    assert [numbers(ex) for ex in exercises(plan)] == [
+    # the seed's notch for the kickback is three more sets of side kicks, not a swap
+    assert [numbers(ex) for ex in section(plan, "Glute work")] == [
+        ("Standing kickback", 3, 10, 2, False, 0.0),
         ("Standing side kick", 3, 10, 2, False, 0.0),
         ("Side-lying bent leg lift", 2, 20, 2, False, 1.0),
         ("Squat with pulses", 2, 20, 0, False, 0.0),
         ("Long-hold glute bridge", 2, 20, 0, False, 5.0),
         ("Double toe taps", 2, 10, 0, False, 0.0),
     ]
-    assert all(ex["variant_of"] for ex in exercises(plan))
+    assert [ex["variant_of"] for ex in section(plan, "Glute work")] == [
+        None,
+        None,
+        "Side-lying clam",
+        "Squat",
+        "Glute bridge",
+        "Toe taps",
+    ]
     assert plan["estimated_seconds"] > show(runner, "at-home-glutes")["estimated_seconds"]
+
+
+def test_at_home_glutes_carries_the_seeds_finer_facts() -> None:
+    routine = load_routine("at-home-glutes")
+    moves = {ex.name: ex for ex in routine.exercises}
+    clam = moves["Side-lying clam"]
+    assert clam.switch_sides == "after_all_sets" and clam.switch >= 10.0  # roll over once
+    assert moves["Standing side kick"].from_level == 2
+    squat = moves["Squat"].notch
+    assert squat is not None and squat.pulses == 5
+    assert any("five" in line for line in squat.setup)  # said before the first rep
+    assert any("up to a minute" in line for line in moves["Toe taps"].setup)
+    for name in ("Side-lying clam", "Glute bridge", "Toe taps"):
+        assert "mat" in moves[name].equipment and moves[name].get_ready >= 10.0
+    spoken = " ".join(routine.intro + routine.outro)
+    assert "spare minute" in spoken and "reps and sets" in spoken and "band" in spoken
+
+
+def test_level_two_variants_have_their_own_setup_and_cues() -> None:
+    for path in builtin_routines():
+        for ex in load_routine(str(path)).exercises:
+            if ex.notch is not None:
+                assert ex.notch.setup and ex.notch.setup != ex.setup, ex.notch.name
+                assert ex.notch.cues and ex.notch.cues != ex.cues, ex.notch.name
+                assert not any("same" in line.lower() for line in ex.notch.setup)
 
 
 def test_three_muscle_groups_matches_its_seed(runner: CliRunner) -> None:
     plan = show(runner, "three-muscle-groups")
     groups = {s["title"]: [ex["name"] for ex in s["exercises"]] for s in plan["sections"]}
-    assert groups == {
+    assert {k: v for k, v in groups.items() if k not in ("Warm-up", "Cool-down")} == {
         "Glutes": ["Skater lunge", "Walking lunge", "Single-leg squat"],
         "Hamstrings": ["Stiff-leg deadlift", "Hamstring ball curl"],
         "Lower back": ["Superman", "Bridge"],
     }
-    assert {(ex["sets"], ex["reps"]) for ex in exercises(plan)} == {(3, 20)}
+    titles = list(groups)
+    assert (titles[0], titles[-1]) == ("Warm-up", "Cool-down")
+    seven = [ex for t in ("Glutes", "Hamstrings", "Lower back") for ex in section(plan, t)]
+    assert {(ex["sets"], ex["reps"]) for ex in seven} == {(3, 20)}
+    curl = next(ex for ex in load_routine("three-muscle-groups").exercises if "ball" in ex.name)
+    assert "exercise ball" in curl.equipment
 
 
 def test_gym_glute_class_matches_its_seed(runner: CliRunner) -> None:
     plan = show(runner, "gym-glute-class")
-    strength, bands, plyo, finisher = plan["sections"]
-    assert all("Weighted" in ex["name"] for ex in strength["exercises"])
-    assert [ex["name"] for ex in bands["exercises"]] == [
+    titles = [s["title"] for s in plan["sections"]]
+    assert titles[0] == "Warm-up" and titles[-1] == "Cool-down"
+    assert titles.index("Activation") < titles.index("Strength with weights")
+    assert all("Weighted" in ex["name"] for ex in section(plan, "Strength with weights"))
+    bands = section(plan, "Band work")
+    assert [ex["name"] for ex in bands] == [
         "Band side leg lift",
         "Band diagonal leg lift",
         "Band kickback",
     ]
-    assert all(len(ex["sides"]) == 2 for ex in bands["exercises"])
+    assert all(len(ex["sides"]) == 2 for ex in bands)
+    (plyo,) = [s for s in plan["sections"] if s["title"] == "Jump intervals"]
     assert plyo["rounds"] > 1 and all(ex["work"] for ex in plyo["exercises"])
-    (last,) = finisher["exercises"]
+    (last,) = section(plan, "Finisher")
     assert last["to_failure"] and last["work"] and last["reps"] is None
+    assert "cool-down stretch" in " ".join(load_routine("gym-glute-class").outro)
 
 
 def test_seven_minute_is_twelve_by_thirty_seconds_with_ten_seconds_rest(runner: CliRunner) -> None:
     plan = show(runner, "seven-minute")
-    moves = exercises(plan)
+    moves = section(plan, "Circuit")
     assert len(moves) == 12
     assert all(ex["work"] * max(1, len(ex["sides"])) == 30.0 for ex in moves)
     assert all(ex["rest_after"] == 10.0 for ex in moves)
@@ -151,7 +205,7 @@ def test_show_text_lists_sets_reps_sides_holds_and_rests(runner: CliRunner) -> N
     assert "3 sets x 10 reps per side (right leg, left leg)" in text
     assert "hold 1 s" in text
     assert "rest 30 s between sets" in text
-    assert "Level 1 · 5 exercises · about " in text
+    assert "Level 1 · 9 exercises · about " in text  # five moves, a warm-up and a stretch
 
 
 def test_show_a_file_and_a_bad_level(runner: CliRunner, tmp_path: Path) -> None:

@@ -139,10 +139,12 @@ def plan_routine(routine: Routine, speech: SpeechSeconds, level: int | None = No
 
     chosen = routine.level if level is None else level
     script = compile_routine(routine, chosen)
-    exercises = [
-        [_plan_exercise(ex, chosen, routine.settings) for ex in section.exercises]
+    done = [  # what is done at this level: from_level may leave exercises, even sections, out
+        (section, [ex for ex in section.exercises if ex.from_level <= chosen])
         for section in routine.sections
     ]
+    done = [(section, kept) for section, kept in done if kept]
+    exercises = [[_plan_exercise(ex, chosen, routine.settings) for ex in kept] for _, kept in done]
     seconds = [[0.0] * len(section) for section in exercises]
     place = (0, 0)
     pending = total = 0.0
@@ -157,7 +159,7 @@ def plan_routine(routine: Routine, speech: SpeechSeconds, level: int | None = No
             seconds[place[0]][place[1]] += pending
             pending = 0.0
     sections = []
-    for section, plans, lengths in zip(routine.sections, exercises, seconds, strict=True):
+    for (section, _), plans, lengths in zip(done, exercises, seconds, strict=True):
         timed = tuple(replace(p, seconds=s) for p, s in zip(plans, lengths, strict=True))
         sections.append(
             SectionPlan(
@@ -202,11 +204,12 @@ def declared_seconds(routine: Routine, level: int) -> float:
     total = 0.0
     for section in routine.sections:
         one_round = 0.0
-        for index, base in enumerate(section.exercises):
+        kept = [ex for ex in section.exercises if ex.from_level <= level]
+        for index, base in enumerate(kept):
             ex = base.at_level(level)
             passes = len(ex.sides) if ex.sides and not ex.alternate else 1
             one_round += ex.sets * passes * ex.set_seconds + (ex.sets - 1) * ex.rest
-            if index < len(section.exercises) - 1:
+            if index < len(kept) - 1:
                 after = settings.rest_between_exercises if ex.rest_after is None else ex.rest_after
                 one_round += after
         total += section.rounds * one_round + (section.rounds - 1) * section.rest_between_rounds
