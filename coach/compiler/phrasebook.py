@@ -66,6 +66,18 @@ _template("stop")
 _template("finish")
 _template("reminders")
 _template("default_sides")
+# ---- inside a set
+_template("hold_top")
+_template("hold_count", "count", "count")
+_template("pulse")
+_template("pulse_count", "count", "count")
+_template("pulse_up")
+_template("encourage")
+_template("encourage_first_set")
+_template("encourage_last_set")
+_template("encourage_last_exercise")
+_template("encourage_last_round")
+_template("breathe_generic")
 
 
 @dataclass(frozen=True)
