@@ -446,7 +446,8 @@ class _Compiler:
         if perf is None:
             return SetContext(label, first, last)
         last_round = perf.section.rounds > 1 and perf.round == perf.section.rounds
-        return SetContext(label, first, last, perf.is_last, last_round)
+        first_time = perf.first_time and n == 1 and side == sides[0]
+        return SetContext(label, first, last, perf.is_last, last_round, first_time)
 
 
 def compile_routine(

@@ -4,7 +4,7 @@ and encouragement, on the beat and without dead air.
 A rep set (rep k starts at (k-1) x (tempo + hold)):
 
 - Counting (`counting:` per exercise). `ends` (the default) counts the first reps
-  (about nine seconds of them, one to three reps) so the listener locks onto the
+  (about nine seconds of them: two or three reps) so the listener locks onto the
   tempo, lets form cues, breathing and encouragement take the middle (a cue takes
   the place of a count; every middle rep with no cue over it is counted, so
   counting resumes after each cue), and counts the last reps down ("Last five!",
@@ -40,6 +40,7 @@ stopped); no optional sentence is said more than MAX_REPEAT times a session.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from coach.compiler.fitting import Fitter, speaking_seconds
@@ -55,17 +56,18 @@ from coach.cues.model import (
 )
 from coach.routine.model import Exercise
 
-COUNT_FOR = 9.0  # seconds of reps counted at the start of a set under `counting: ends`
+COUNT_FOR = 9.0  # seconds of reps counted at the start under `counting: ends` (2 or 3 reps)
 HOLD_WORD = 2.0  # holds at least this long add "hold" to the count
 LONG_HOLD = 3.0  # holds at least this long are coached: "hold", counted down, "and down"
 PULSE_MOVE = 1.5  # at most this long to go down into the pulses, and to come up again
 PULSE_CALL = 0.7  # pulses at least this far apart (s) are each counted
-MAX_QUIET = 6.0  # seconds of guessed silence inside a set after which a filler is said
+MAX_QUIET = 5.5  # seconds of guessed silence inside a set after which a filler is said
 MAX_REPEAT = 6  # times an optional sentence may be said in a session
 LONG_CUE = 6.0  # seconds: a form cue longer than this is said in the rest, not the set
 BREATH_EVERY = 60.0  # seconds of work between generic breathing reminders
 HALFWAY_FROM = 20.0  # timed work this long gets "halfway"
 TEN_LEFT_FROM = 30.0  # timed work this long gets "ten seconds left"
+HALFWAY_REPS = 16  # rep sets this long get "halfway" in the place of a middle count
 
 
 def _t(seconds: float) -> float:
@@ -81,6 +83,7 @@ class SetContext:
     last_set: bool = False  # the exercise's last set (last side), after others
     last_exercise: bool = False  # the session's last exercise
     last_round: bool = False  # the last round of a circuit
+    first_time: bool = True  # the exercise's very first set in the session
 
 
 @dataclass
@@ -249,7 +252,15 @@ class SetCoach:
     def content(self, ex: Exercise, ctx: SetContext, duration: float, room: int) -> list[_Item]:
         """What to say in a set, in order: a form cue first, then encouragement..."""
         forms = self.forms(ex, room // 3)
-        items = forms[:1] + self.encouragement(ex, ctx) + self.breath(ex) + forms[1:]
+        cheer = self.encouragement(ex, ctx)
+        if ctx.first_time or not (ctx.last_set or ctx.last_exercise or ctx.last_round):
+            items = forms[:1] + cheer + self.breath(ex) + forms[1:]
+        else:  # "last set, make it count" belongs at the start of the set
+            items = cheer + forms[:1] + self.breath(ex) + forms[1:]
+        if room >= 10:
+            more = self.fresh("encourage")
+            if more:
+                items.append(_Item(more.text, "encourage", PRIORITY_FORM, more.short))
         return items + self.reminders(duration)
 
     # ---- a work window ---------------------------------------------------------------------
@@ -326,8 +337,12 @@ class SetCoach:
     def cue(at: float, phrase: Phrase, kind: str, priority: int = PRIORITY_INFO) -> Cue:
         return Cue(_t(at), phrase.text, kind, priority, phrase.short)
 
-    def count_phrase(self, ex: Exercise, number: int, rep: int, sides: tuple[str, ...]) -> Phrase:
+    def count_phrase(
+        self, ex: Exercise, number: int, rep: int, sides: tuple[str, ...], left: bool = False
+    ) -> Phrase:
         count = number_words(number)
+        if left and not sides and ex.hold < HOLD_WORD:
+            return self.speak.phrase("reps_left", count=count)
         if sides:
             return self.speak.phrase("alternate_rep", count=count, side=sides[(rep - 1) % 2])
         if ex.hold >= HOLD_WORD:
@@ -346,7 +361,7 @@ class SetCoach:
         elif mode == "none":
             head = 0
         else:
-            head = max(1, min(3, round(COUNT_FOR / shape.rep), reps - last - 1))
+            head = max(1, min(max(2, round(COUNT_FOR / shape.rep)), 3, reps - last - 1))
         tail = set(range(reps - last + 2, reps)) if mode == "ends" else set()
         calls: dict[int, Phrase] = {}
         if last:
@@ -355,33 +370,39 @@ class SetCoach:
             calls[reps - last + 1] = phrase
         if reps >= 3:
             calls[reps] = self.fresh("last_rep") or self.speak.phrase("last_rep")
+        half = reps // 2 + 1 if reps >= HALFWAY_REPS and mode != "every" else 0
+        if half <= head or half in tail or half in calls:
+            half = 0
 
         fixed: list[Cue] = []  # said whatever else is said
-        optional: list[Cue] = []  # said where nothing else is (the middle reps' calls)
+        optional: list[list[Cue]] = []  # groups said where nothing else is (middle reps)
         for k in range(1, reps + 1):
             counted = k <= head or k in tail
-            said = fixed if counted or mode == "every" else optional
+            said = fixed.extend if counted or mode == "every" else optional.append
             self.rep_beats(shape, k, fixed, said)
             if k in calls:
-                if ex.hold >= LONG_HOLD:
-                    top = self.speak.phrase("hold_top")
-                    fixed.append(self.cue(shape.count_at(k), top, "hold", PRIORITY_COUNT))
+                continue  # its call takes the place of its count (or "hold")
+            if k == half:
+                phrase = self.speak.phrase("halfway")
+                fixed.append(self.cue(shape.count_at(k), phrase, "halfway", PRIORITY_INFO))
                 continue
             number = reps - k + 1 if k in tail else k
             if ex.pulses and k == 1:
                 continue  # "go" starts the first rep
             if mode != "none":
-                phrase = self.count_phrase(ex, number, k, sides)
+                phrase = self.count_phrase(ex, number, k, sides, left=k in tail)
                 kind = "count"
                 if ex.hold >= LONG_HOLD and not counted and mode != "every":
                     phrase, kind = self.speak.phrase("hold_top"), "hold"
-                said.append(self.cue(shape.count_at(k), phrase, kind, PRIORITY_COUNT))
+                said([self.cue(shape.count_at(k), phrase, kind, PRIORITY_COUNT)])
             elif ex.hold >= LONG_HOLD:
                 top = self.speak.phrase("hold_top")
                 fixed.append(self.cue(shape.count_at(k), top, "hold", PRIORITY_COUNT))
         self.place_calls(shape, calls, fixed, ctx)
 
-        middle = [k for k in range(head + 1, reps + 1) if k not in tail and k not in calls]
+        middle = [
+            k for k in range(head + 1, reps + 1) if k not in tail and k not in calls and k != half
+        ]
         if mode == "every":
             middle = []
         room = len(middle) if mode != "every" else int(duration // 10)
@@ -391,37 +412,45 @@ class SetCoach:
             placed = self.spread(items, fits, duration)
         else:
             placed = self.in_middle(items, fits, shape, middle, mode)
-        for cue in sorted(optional, key=lambda c: c.at):
-            if fits.free(cue.at, speaking_seconds(cue.text)):
-                fits.occupy(cue.at, cue.at + speaking_seconds(cue.text))
-                placed.append(cue)
+        for group in sorted(optional, key=lambda g: g[0].at):
+            # a group (a count, a hold's countdown, a rep's pulses) is said whole or not at all
+            if all(fits.free(cue.at, speaking_seconds(cue.text)) for cue in group):
+                for cue in group:
+                    fits.occupy(cue.at, cue.at + speaking_seconds(cue.text))
+                placed.extend(group)
         return fixed + placed
 
-    def rep_beats(self, shape: _Reps, k: int, fixed: list[Cue], said: list[Cue]) -> None:
-        """The calls of rep k's movement: pulses and "up", the hold's countdown, "down"."""
+    def rep_beats(
+        self, shape: _Reps, k: int, fixed: list[Cue], said: Callable[[list[Cue]], None]
+    ) -> None:
+        """The calls of rep k's movement: pulses and "up", the hold's countdown, "down".
+
+        `said` takes each group of calls that a cue may take the place of."""
         ex = shape.ex
         if ex.pulses:
             times = shape.pulse_times(k)
-            pulse = self.speak.phrase("pulse")
-            said.append(self.cue(times[0], pulse, "pulse", PRIORITY_COUNT))
+            pulses = [self.cue(times[0], self.speak.phrase("pulse"), "pulse", PRIORITY_COUNT)]
             if shape.pulse_gap >= PULSE_CALL:
                 for i, at in enumerate(times[1:], start=2):
                     phrase = self.speak.phrase("pulse_count", count=number_words(i))
-                    said.append(self.cue(at, phrase, "pulse", PRIORITY_COUNT))
+                    pulses.append(self.cue(at, phrase, "pulse", PRIORITY_COUNT))
+            said(pulses)
             up = self.speak.phrase("pulse_up")
             fixed.append(self.cue(shape.up_at(k), up, "release", PRIORITY_CRITICAL))
         elif ex.hold > 0:
             release = self.speak.phrase("release")
             top = shape.count_at(k)
             if ex.hold >= LONG_HOLD:
+                countdown = []
                 for left in (3, 2, 1):
                     at = top + ex.hold - left
                     if at >= top + 1.0:
                         phrase = self.speak.phrase("hold_count", count=number_words(left))
-                        said.append(self.cue(at, phrase, "hold_count", PRIORITY_COUNT))
+                        countdown.append(self.cue(at, phrase, "hold_count", PRIORITY_COUNT))
+                said(countdown)
                 fixed.append(self.cue(shape.release_at(k), release, "release", PRIORITY_CRITICAL))
             else:
-                said.append(self.cue(shape.release_at(k), release, "release", PRIORITY_CRITICAL))
+                said([self.cue(shape.release_at(k), release, "release", PRIORITY_CRITICAL)])
 
     def place_calls(
         self, shape: _Reps, calls: dict[int, Phrase], fixed: list[Cue], ctx: SetContext
@@ -473,7 +502,7 @@ class SetCoach:
             found = None
             search = position
             while search < len(middle) and found is None:
-                for start, latest in self.slots(shape, middle[search]):
+                for start, latest in self.slots(shape, middle[search], need):
                     found = fits.first_quiet(start, latest, need)
                     if found is not None:
                         break
@@ -486,20 +515,21 @@ class SetCoach:
             fits.occupy(found, found + need)
             placed.append(Cue(_t(found), item.text, item.kind, item.priority, item.short))
             ends_in = int((found + need) // shape.rep) + 1  # the rep the cue ends in
-            spacer = 1 if mode == "none" else 2
+            # a counted rep between two cues, unless the middle is too short for that
+            spacer = 1 if mode == "none" or len(middle) <= 5 else 2
             nxt = max(middle[position - 1] + stride, ends_in + spacer)
             while position < len(middle) and middle[position] < nxt:
                 position += 1
         return placed
 
     @staticmethod
-    def slots(shape: _Reps, k: int) -> list[tuple[float, float]]:
+    def slots(shape: _Reps, k: int, need: float) -> list[tuple[float, float]]:
         """Where a cue may start in middle rep k (earliest, latest), best first: on the
         beat of the count it replaces, or in the hold, or after the pulses."""
         ex = shape.ex
         if ex.pulses:
             return [
-                (shape.up_at(k) + 0.3, shape.start(k + 1) + shape.down),
+                (shape.up_at(k) + 0.3, shape.start(k + 1) + shape.down - need),
                 (shape.start(k), shape.start(k)),
             ]
         if ex.hold >= LONG_HOLD:

@@ -69,6 +69,7 @@ _template("default_sides")
 # ---- inside a set
 _template("hold_top")
 _template("hold_count", "count", "count")
+_template("reps_left", "count", "count")
 _template("pulse")
 _template("pulse_count", "count", "count")
 _template("pulse_up")
