@@ -203,10 +203,10 @@ class SetCoach:
     def encouragement(self, ex: Exercise, ctx: SetContext) -> list[_Item]:
         if ex.to_failure:
             name = "keep_going"
-        elif ctx.last_exercise and (ctx.last_set or not ctx.first_set):
-            name = "encourage_last_exercise"
         elif ctx.last_round:
             name = "encourage_last_round"
+        elif ctx.last_exercise and (ctx.last_set or not ctx.first_set):
+            name = "encourage_last_exercise"
         elif ctx.last_set:
             name = "encourage_last_set"
         elif ctx.first_set:
