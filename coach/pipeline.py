@@ -35,7 +35,9 @@ def load_script(ref: str, level: int | None = None, phrases: str | None = None) 
     book = load_phrasebook(phrases)
     routine = load_routine(ref)
     report_warnings(routine_warnings(routine, level))
-    return compile_routine(routine, level=level, phrasebook=book)
+    script = compile_routine(routine, level=level, phrasebook=book)
+    report_warnings([f"{routine.source}: warning: {line}" for line in script.warnings])
+    return script
 
 
 def routine_warnings(routine: Routine, level: int | None = None) -> list[str]:

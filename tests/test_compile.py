@@ -34,25 +34,27 @@ def assert_no_overlap(timeline: Timeline) -> None:
 
 
 def test_rep_counts_land_exactly_on_the_tempo() -> None:
-    ex = Exercise("Squat", sets=1, reps=12, tempo=3.0)
+    ex = Exercise("Squat", sets=1, reps=12, tempo=3.0, counting="every")
     tl = timeline_of(routine(ex))
     (go,) = of_kind(tl, "go")
     counts = of_kind(tl, "count")
     assert [c.text for c in counts][:3] == ["One", "Two", "Three"]
-    assert len(counts) == 12
-    for k, cue in enumerate(counts, start=1):
+    # every rep counted but the two whose count "last five" and "last one" take
+    assert len(counts) == 10
+    numbered = {k: c for k, c in enumerate(counts, start=1) if k < 8}
+    for k, cue in numbered.items():
         # rep k starts at (k-1) x tempo; its count is spoken at the top, half a tempo later
         assert cue.start - go.start == round(((k - 1) * 3.0 + 1.5) * RATE)
     assert_no_overlap(tl)
 
 
 def test_holds_say_down_when_the_hold_ends() -> None:
-    ex = Exercise("Bridge", reps=4, tempo=2.0, hold=2.0)
+    ex = Exercise("Bridge", reps=4, tempo=2.0, hold=2.0, counting="every")
     tl = timeline_of(routine(ex))
     (go,) = of_kind(tl, "go")
     counts, releases = of_kind(tl, "count"), of_kind(tl, "release")
-    assert len(counts) == len(releases) == 4
-    for k, (count, release) in enumerate(zip(counts, releases, strict=True)):
+    assert len(counts) == 3 and len(releases) == 4  # "last one" takes rep 4's count
+    for k, (count, release) in enumerate(zip(counts, releases, strict=False)):
         top = k * 4.0 + 1.0
         assert count.start - go.start == round(top * RATE)
         assert "hold" in count.text.lower()
@@ -92,7 +94,8 @@ def test_long_timed_work_has_halfway_and_last_five() -> None:
     tl = timeline_of(routine(Exercise("Plank", work=60.0)))
     (go,) = of_kind(tl, "go")
     (halfway,) = of_kind(tl, "halfway")
-    (last,) = of_kind(tl, "last_seconds")
+    ten, last = of_kind(tl, "last_seconds")
+    assert "ten" in ten.text.lower() and ten.start - go.start == 50 * RATE
     assert halfway.start - go.start == 30 * RATE
     assert last.start - go.start == 55 * RATE
     assert "five" in last.text.lower()
@@ -115,10 +118,11 @@ def test_rest_is_announced_with_its_length_and_next_up_before_it_ends() -> None:
 
 
 def test_alternating_reps_name_the_side() -> None:
-    tl = timeline_of(routine(Exercise("Toe taps", reps=4, tempo=2.0, alternate=True)))
-    sides = [c.text.lower() for c in of_kind(tl, "count")]
-    assert ["right" in s for s in sides] == [True, False, True, False]
-    assert ["left" in s for s in sides] == [False, True, False, True]
+    taps = Exercise("Toe taps", reps=4, tempo=2.0, alternate=True, counting="every")
+    tl = timeline_of(routine(taps))
+    sides = [c.text.lower() for c in of_kind(tl, "count")]  # rep 4: "last one"
+    assert ["right" in s for s in sides] == [True, False, True]
+    assert ["left" in s for s in sides] == [False, True, False]
 
 
 def test_circuit_rounds_are_chapters_with_exact_rests() -> None:
@@ -185,14 +189,16 @@ def test_same_input_same_output_and_variants_rotate() -> None:
 
 def test_counts_are_never_moved_only_shortened_or_dropped() -> None:
     # Fast alternating reps: "Seventeen, right leg." (1.05 s) cannot fit in a 1 s rep.
-    ex = Exercise("Lunge", reps=20, tempo=1.0, alternate=True, sides=("right leg", "left leg"))
+    sides = ("right leg", "left leg")
+    ex = Exercise("Lunge", reps=20, tempo=1.0, alternate=True, sides=sides, counting="every")
     tl = timeline_of(routine(ex))
     (go,) = of_kind(tl, "go")
     counts = of_kind(tl, "count")
-    assert len(counts) == 20
-    for k, count in enumerate(counts):
+    assert len(counts) == 18  # reps 16 and 20: "last five" and "last one" instead
+    reps = [k for k in range(20) if k not in (15, 19)]
+    for k, count in zip(reps, counts, strict=True):
         assert count.start - go.start == round((k * 1.0 + 0.5) * RATE)
-    assert counts[16].text == "Right leg."
+    assert counts[15].text == "Right leg."
     assert any(
         '"Seventeen, right leg." would run into' in w and 'said "Right leg."' in w
         for w in tl.warnings
@@ -213,7 +219,7 @@ def test_chapters_cover_intro_each_exercise_and_finish() -> None:
 
 
 def test_a_reminder_with_no_room_in_a_fast_set_is_said_in_the_rest() -> None:
-    ex = Exercise("Fast taps", sets=2, reps=20, tempo=1.0, rest=30.0)
+    ex = Exercise("Fast taps", sets=2, reps=20, tempo=1.0, rest=30.0, counting="every")
     long = "Keep breathing steadily through every single rep."
     script = compile_routine(routine(ex, reminders=Reminders(10.0, (long,))))
     windows = [s for s in script.steps if isinstance(s, Window)]

@@ -19,9 +19,11 @@ The shape of a session:
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 
+from coach.compiler.fitting import SPEECH_CPS, count_seconds, speaking_seconds
+from coach.compiler.fitting import Fitter as _Fitter
+from coach.compiler.inside_set import LONG_CUE, SetCoach, SetContext
 from coach.compiler.numbers import duration_words, number_words
 from coach.compiler.phrasebook import Phrase, Phrasebook, Speaker, default_phrasebook
 from coach.cues.model import (
@@ -44,11 +46,7 @@ from coach.routine.model import Exercise, Routine, Section
 GO_TONE = Tone(0.0, 0.15, 880.0)
 REST_TONE = Tone(0.0, 0.25, 440.0)
 PREPARE_EXTRA = 2.0  # seconds of a prepare window before its countdown
-LONG_WORK = 30.0  # timed work at least this long gets "halfway"
-KEEP_GOING_EVERY = 15.0  # seconds between encouragements in a set to failure
 DEFAULT_FAILURE_CAP = 60.0
-SPEECH_CPS = 14.0  # characters per second of a typical voice, to guess what fits between counts
-HOLD_WORD = 2.0  # holds at least this long add "hold" to the count; shorter ones only "down"
 
 
 def _t(seconds: float) -> float:
@@ -103,14 +101,22 @@ class _Compiler:
         self.steps: list[Step] = []
         self.last_was_work = False
         reminders = routine.reminders
-        self.reminder_every = reminders.every if reminders else 0.0
         phrases = reminders.phrases if reminders and reminders.phrases else ()
-        self.reminder_phrases = phrases or speaker.variants("reminders")
-        self.reminder_count = 0
-        self.work_clock = 0.0  # seconds of work so far, for reminders
-        self.next_reminder = self.reminder_every
+        self.inside = SetCoach(
+            speaker,
+            reminders.every if reminders else 0.0,
+            phrases or speaker.variants("reminders"),
+        )
         self.has_notch = has_notch  # the routine has harder variants (said at level 2)
-        self.pending_reminder: str | None = None  # a reminder that found no room in its set
+
+    @property
+    def pending_reminder(self) -> str | None:
+        """A reminder that found no room in its set, to be said in the next rest."""
+        return self.inside.pending_reminder
+
+    @pending_reminder.setter
+    def pending_reminder(self, text: str | None) -> None:
+        self.inside.pending_reminder = text
 
     # ---- small helpers -------------------------------------------------------------------
 
@@ -249,9 +255,14 @@ class _Compiler:
 
     @staticmethod
     def long_cues(ex: Exercise) -> tuple[str, ...]:
-        """Form cues too long to say between two rep counts: said while resting instead."""
+        """Form cues too long to say inside the set: said while resting instead.
+
+        With every rep counted a cue must fit between two counts; otherwise a cue takes
+        the place of counts, up to LONG_CUE seconds."""
         if ex.reps is None or ex.to_failure:
             return ()
+        if ex.counting != "every":
+            return tuple(text for text in ex.cues if speaking_seconds(text) > LONG_CUE)
         room = ex.tempo - 0.6
         return tuple(text for text in ex.cues if len(text) / SPEECH_CPS + 0.2 > room)
 
@@ -296,7 +307,7 @@ class _Compiler:
                 if n == 1 and i == 0 and prepare:
                     self.prepare_window(perf.facts(n, side))
                 alternate = self.alternate_sides(ex) if ex.alternate else ()
-                self.work_window(ex, n, side, perf.facts(n, side, True, alternate))
+                self.work_window(ex, n, side, perf.facts(n, side, True, alternate), perf)
                 following = sides[i + 1] if i + 1 < len(sides) else None
                 if following:
                     self.switch_window(following, perf.facts(n, following))
@@ -407,193 +418,36 @@ class _Compiler:
             return ex.work or DEFAULT_FAILURE_CAP
         return ex.set_seconds
 
-    def work_window(self, ex: Exercise, n: int, side: str | None, facts: WindowFacts) -> None:
+    def work_window(
+        self,
+        ex: Exercise,
+        n: int,
+        side: str | None,
+        facts: WindowFacts,
+        perf: _Perf | None = None,
+    ) -> None:
+        """Set `n` of `ex` (on `side`): exactly its written length, coached inside
+        (coach/compiler/inside_set.py)."""
         duration = self.work_of(ex)
         if duration <= 0:
             return
         label = f"{ex.name}, set {n} of {ex.sets}" + (f", {side}" if side else "")
-        cues = [self.cue(0.0, self.speak.phrase("go"), "go", PRIORITY_CRITICAL)]
-        later: list[Cue] = []  # cues without a beat of their own, fitted into quiet moments
-        if ex.reps is not None and not ex.to_failure:
-            beats, later = self.rep_cues(ex)
-            cues.extend(beats)
-        else:
-            cues.extend(self.timed_cues(ex, duration))
-        fits = _Fitter(cues, duration)
-        for cue in later:
-            cues.append(replace(cue, at=_t(fits.place(cue.at, cue.text))))
-        form = [text for text in ex.cues if text not in self.long_cues(ex)]
-        for i, text in enumerate(form):
-            at = fits.place(duration * (i + 1) / (len(form) + 1), text)
-            cues.append(Cue(_t(at), text, "form", PRIORITY_FORM))
-        if self.reminder_every > 0 and duration >= 6.0:
-            # Due every `every` seconds of work; one that fell due in a short set waits for
-            # the next long enough one, never piling up. One that finds no quiet moment in
-            # the set is said in the next rest instead.
-            self.next_reminder = max(self.next_reminder, self.work_clock + 3.0)
-            while self.next_reminder <= self.work_clock + duration - 3.0:
-                text = self.reminder_phrases[self.reminder_count % len(self.reminder_phrases)]
-                self.reminder_count += 1
-                found = fits.find(self.next_reminder - self.work_clock, text)
-                if found is None:
-                    self.pending_reminder = text
-                else:
-                    cues.append(Cue(_t(found), text, "reminder", PRIORITY_REMINDER))
-                self.next_reminder += self.reminder_every
-        self.work_clock += duration
-        cues.sort(key=lambda c: (c.at, -c.priority))
+        context = self.set_context(ex, n, side, label, perf)
+        cues = self.inside.work_cues(ex, duration, context, facts.alternate)
         self.window(Window(duration, "work", label, tuple(cues), (GO_TONE,), facts))
 
-    def rep_cues(self, ex: Exercise) -> tuple[list[Cue], list[Cue]]:
-        """The counts and holds of a rep set, on the beat; "last five" and "last one", near
-        the start of their rep (to be fitted around the counts)."""
-        reps = ex.reps or 0
-        rep, top = ex.rep_seconds, ex.tempo / 2
-        sides = self.alternate_sides(ex) if ex.alternate else ()
-        cues: list[Cue] = []
-        last = 5 if reps >= 10 else 3 if reps >= 6 else 0
-        for k in range(1, reps + 1):
-            start = (k - 1) * rep
-            count = number_words(k)
-            if sides:
-                phrase = self.speak.phrase("alternate_rep", count=count, side=sides[(k - 1) % 2])
-            elif ex.hold >= HOLD_WORD:
-                phrase = self.speak.phrase("rep_hold", count=count)
-            else:
-                phrase = self.speak.phrase("rep_count", count=count)
-            cues.append(self.cue(start + top, phrase, "count", PRIORITY_COUNT))
-            if ex.hold > 0:
-                release = self.speak.phrase("release")
-                # The end of a hold is on the beat: it outranks the count, which can shorten.
-                at = start + top + ex.hold
-                cues.append(self.cue(at, release, "release", PRIORITY_CRITICAL))
-        later = []
-        if last:
-            phrase = self.speak.phrase("last_reps", count=number_words(last))
-            later.append(self.cue((reps - last) * rep, phrase, "last_reps", PRIORITY_INFO))
-        if reps >= 3:
-            phrase = self.speak.phrase("last_rep")
-            later.append(self.cue((reps - 1) * rep, phrase, "last_reps", PRIORITY_INFO))
-        return cues, later
-
-    def timed_cues(self, ex: Exercise, duration: float) -> list[Cue]:
-        cues = []
-        if ex.to_failure:
-            phrase = self.speak.phrase("to_failure", duration=duration_words(duration))
-            cues.append(self.cue(1.5, phrase, "to_failure", PRIORITY_INFO))
-            at = KEEP_GOING_EVERY
-            while at < duration - 12.0:
-                if abs(at - duration / 2) > 4.0 or duration < LONG_WORK:
-                    cues.append(
-                        self.cue(at, self.speak.phrase("keep_going"), "keep_going", PRIORITY_FORM)
-                    )
-                at += KEEP_GOING_EVERY
-        if duration >= LONG_WORK:
-            cues.append(
-                self.cue(duration / 2, self.speak.phrase("halfway"), "halfway", PRIORITY_INFO)
-            )
-        if duration >= 15.0:
-            phrase = self.speak.phrase("last_seconds", count=number_words(5))
-            cues.append(self.cue(duration - 5.0, phrase, "last_seconds", PRIORITY_INFO))
-        if duration >= 6.0:
-            for k in (3, 2, 1):
-                phrase = self.speak.phrase("countdown", count=number_words(k))
-                cues.append(self.cue(duration - k, phrase, "countdown", PRIORITY_COUNT))
-        return cues
-
-
-def speaking_seconds(text: str) -> float:
-    """A guess (seconds) at how long a voice takes to say `text`, with a little air after."""
-    return 0.15 + len(text) / SPEECH_CPS + 0.2
-
-
-def count_seconds(reps: int) -> tuple[float, str]:
-    """The longest count in a set of `reps`, and about how long a voice takes to say it.
-
-    The same guess from the text alone that fits cues between counts: a rep shorter
-    than this leaves some count no time to be said.
-    """
-    word = max((number_words(k) for k in range(1, reps + 1)), key=len)
-    return speaking_seconds(word), word
-
-
-class _Fitter:
-    """Finds quiet moments in a window for form cues, tips and reminders.
-
-    Every cue already anchored occupies the time a typical voice needs to say it; a
-    quiet moment is one where the new text fits before the next cue starts. The
-    resolver makes the final call against the real voice.
-
-    The busy time is kept as sorted, disjoint intervals, so checking a moment is a
-    binary search and a window full of cues stays cheap to search.
-    """
-
-    def __init__(self, cues: list[Cue], duration: float, earliest: float = 1.0) -> None:
-        self.starts: list[float] = []
-        self.ends: list[float] = []
-        self.duration = duration
-        self.earliest = earliest
-        for cue in sorted(cues, key=lambda c: c.at):
-            self.occupy(cue.at, cue.at + speaking_seconds(cue.text))
-
-    def occupy(self, start: float, end: float) -> None:
-        """Mark `start`..`end` as busy, merging it with the busy intervals it touches."""
-        first = bisect_left(self.ends, start)
-        last = bisect_right(self.starts, end)
-        if first < last:
-            start = min(start, self.starts[first])
-            end = max(end, self.ends[last - 1])
-        self.starts[first:last] = [start]
-        self.ends[first:last] = [end]
-
-    def free(self, t: float, need: float) -> bool:
-        if t < self.earliest or t + need > self.duration:
-            return False
-        after = bisect_right(self.ends, t)  # the first busy interval that ends after t
-        return after == len(self.starts) or t + need <= self.starts[after]
-
-    def find(self, desired: float, text: str) -> float | None:
-        """The quiet moment nearest `desired` where `text` fits, or None; it is then taken.
-
-        The candidates are `desired` and the end of each busy interval, tried nearest
-        first (the earlier one on a tie).
-        """
-        need = speaking_seconds(text)
-        chosen = desired if self.free(desired, need) else self._nearest_free_end(desired, need)
-        if chosen is not None:
-            self.occupy(chosen, chosen + need)
-        return chosen
-
-    def _nearest_free_end(self, desired: float, need: float) -> float | None:
-        ends = self.ends
-        right = bisect_left(ends, desired)
-        left = right - 1
-        while left >= 0 or right < len(ends):
-            take_left = right >= len(ends) or (
-                left >= 0 and desired - ends[left] <= ends[right] - desired
-            )
-            if take_left:
-                t, left = ends[left], left - 1
-                if t < self.earliest:
-                    left = -1  # every end further left is earlier still
-                    continue
-            else:
-                t, right = ends[right], right + 1
-                if t + need > self.duration:
-                    right = len(ends)  # every end further right runs out of the window too
-                    continue
-            if self.free(t, need):
-                return t
-        return None
-
-    def place(self, desired: float, text: str) -> float:
-        """Like `find`, but when nothing is quiet the text still goes as near as it can."""
-        found = self.find(desired, text)
-        if found is not None:
-            return found
-        at = min(max(desired, 0.0), self.duration * 0.999)
-        self.occupy(at, at + speaking_seconds(text))
-        return at
+    def set_context(
+        self, ex: Exercise, n: int, side: str | None, label: str, perf: _Perf | None
+    ) -> SetContext:
+        sides = self.set_sides(ex)
+        several = ex.sets * len(sides) > 1
+        first = several and n == 1 and side == sides[0]
+        last = several and n == ex.sets and side == sides[-1]
+        if perf is None:
+            return SetContext(label, first, last)
+        last_round = perf.section.rounds > 1 and perf.round == perf.section.rounds
+        first_time = perf.first_time and n == 1 and side == sides[0]
+        return SetContext(label, first, last, perf.is_last, last_round, first_time)
 
 
 def compile_routine(
@@ -604,14 +458,16 @@ def compile_routine(
     if routine.phrases:
         book = book.with_overrides(routine.phrases, routine.phrase_locations, routine.source)
     chosen = routine.at_level(level)
-    steps = _Compiler(chosen, book.speaker(), routine.has_notch).compile()
+    compiler = _Compiler(chosen, book.speaker(), routine.has_notch)
+    steps = compiler.compile()
     return CueScript(
         title=chosen.title,
         steps=steps,
         routine=chosen.name,
         level=chosen.level,
         description=chosen.description,
+        warnings=list(compiler.inside.warnings),
     )
 
 
-__all__ = ["compile_routine", "speaking_seconds"]
+__all__ = ["compile_routine", "count_seconds", "speaking_seconds"]

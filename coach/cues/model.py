@@ -88,6 +88,9 @@ class CueScript:
     routine: str = ""  # the routine's name, for output file names
     level: int = 1
     description: str = ""
+    # what the compiler had to leave out (e.g. a "last five" with no room on its rep);
+    # not written to .cues files
+    warnings: list[str] = field(default_factory=list, compare=False)
 
     @property
     def chapters(self) -> list[str]:
