@@ -2,17 +2,26 @@
 
 The shape of a session:
 
-- Intro chapter: the routine's intro lines (or a greeting).
-- Each exercise (a chapter; in a circuit each round is a chapter): its name, its
-  setup lines and the plan ("three sets of twenty") as elastic speech, then a
-  `prepare` window whose countdown ends exactly where work starts, with "go" and a
-  tone at the first sample of the `work` window.
+- Intro chapter: the routine's intro lines (or a greeting), the equipment the
+  whole session needs, then the first exercise's preview.
+- Each exercise is prepared in the rest before it (the rest starts its chapter;
+  in a circuit each round is a chapter): what is next, what it needs, how to get
+  into position (its setup lines), the plan ("two sets of twenty") and, where
+  there is time, the movement itself. Where the rest is too short for all of it,
+  the remainder is elastic speech after the rest. After the last instruction the
+  exercise's `get_ready` seconds, then the countdown, which ends exactly where
+  work starts, with "go" and a tone at the first sample of the `work` window.
 - Work windows last exactly the routine's time: reps x (tempo + hold). Rep k
   starts at (k-1) x (tempo + hold); its count is spoken at the top of the rep,
   tempo/2 later; a hold adds "hold" to the count and "down" when the hold ends.
 - Rest and switch windows last exactly the routine's time, open with what they
   are and end with the countdown into the next set, so rests are as long as
-  written. Between exercises the rest says what is next.
+  written. Between sets the rest says which set comes ("set two of three", "last
+  set"); between exercises, where the listener is ("halfway through the
+  session", "two moves left", "last round").
+- Continuous sections run their blocks back to back: each change is called on its
+  boundary, with a heads-up a few seconds before (coach/compiler/flow.py).
+- One ending: the last set's end, then the outro.
 - Lower-priority cues (halfway, last five, form cues, reminders) are placed at
   free moments; the resolver settles any remaining clash against a real voice.
 """
@@ -22,8 +31,12 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 
+from coach.compiler.flow import flows, is_continuous, with_call, with_heads_up
 from coach.compiler.numbers import duration_words, number_words
 from coach.compiler.phrasebook import Phrase, Phrasebook, Speaker, default_phrasebook
+from coach.compiler.preview import LINE_GAP, Line, instruction_seconds, lead_in, spill_over
+from coach.compiler.progress import Marker, Place, session_marker, set_marker
+from coach.compiler.wording import spoken_list, things_to_have
 from coach.cues.model import (
     PRIORITY_COUNT,
     PRIORITY_CRITICAL,
@@ -43,7 +56,8 @@ from coach.routine.model import Exercise, Routine, Section
 
 GO_TONE = Tone(0.0, 0.15, 880.0)
 REST_TONE = Tone(0.0, 0.25, 440.0)
-PREPARE_EXTRA = 2.0  # seconds of a prepare window before its countdown
+PREPARE_EXTRA = 2.0  # seconds before the countdown into a set that follows another with no rest
+SHORT_REST = 10.0  # a rest shorter than this opens with "rest", not with its length
 LONG_WORK = 30.0  # timed work at least this long gets "halfway"
 KEEP_GOING_EVERY = 15.0  # seconds between encouragements in a set to failure
 DEFAULT_FAILURE_CAP = 60.0
@@ -111,6 +125,7 @@ class _Compiler:
         self.next_reminder = self.reminder_every
         self.has_notch = has_notch  # the routine has harder variants (said at level 2)
         self.pending_reminder: str | None = None  # a reminder that found no room in its set
+        self.halfway_said = False  # "halfway through the session", said once
 
     # ---- small helpers -------------------------------------------------------------------
 
@@ -154,18 +169,26 @@ class _Compiler:
             self.say(line, "intro", 0.8)
         if routine.level >= 2 and self.has_notch:
             self.say(self.speak.text("level_up"), "intro", 0.8)
+        if routine.equipment:
+            items = things_to_have(routine.equipment)
+            self.say(self.speak.text("equipment_session", items=items), "equipment", 0.8)
 
         perfs = self.performances()
         previous: _Perf | None = None
         for perf in perfs:
             self.transition(previous, perf)
             previous = perf
+        self.ending()
+        return self.steps
 
+    def ending(self) -> None:
+        """The last set's end, then the one sign-off: the routine's outro, or a default."""
+        self.last_was_work = False  # the finish line below is this set's "stop"
+        self.steps.append(Say(self.speak.text("finish"), "finish", 0.8))
         self.chapter("Finish")
-        self.say(self.speak.text("finish"), "finish", 0.8)
+        routine = self.routine
         for line in routine.outro or (self.speak.text("outro_default", title=routine.title),):
             self.say(line, "outro", 0.8)
-        return self.steps
 
     def performances(self) -> list[_Perf]:
         """Every exercise in the order it is done, circuit rounds expanded."""
@@ -176,72 +199,170 @@ class _Compiler:
                     perfs.append(_Perf(exercise, section, index, number, number == 1))
         return [replace(p, index=i, total=len(perfs)) for i, p in enumerate(perfs)]
 
-    def rest_between(self, previous: _Perf, perf: _Perf) -> float:
+    def rest_between(self, previous: _Perf, perf: _Perf, flowing: bool = False) -> float:
         if previous.section_index == perf.section_index and previous.round != perf.round:
             return previous.section.rest_between_rounds
         rest = previous.exercise.rest_after
-        return self.routine.settings.rest_between_exercises if rest is None else rest
+        if rest is None:
+            # Blocks that flow into each other have no rest unless one is written.
+            return 0.0 if flowing else self.routine.settings.rest_between_exercises
+        return rest
+
+    # ---- between exercises ---------------------------------------------------------------
 
     def transition(self, previous: _Perf | None, perf: _Perf) -> None:
-        """Everything between the end of `previous` and the first set of `perf`."""
+        """Everything between the end of `previous` and the first set of `perf`: the rest,
+        which prepares it (what, with what, how to get into position, the plan), and the
+        time to get into position before its countdown."""
         ex, section = perf.exercise, perf.section
-        new_section = previous is None or previous.section_index != perf.section_index
-        new_round = not new_section and previous is not None and previous.round != perf.round
-        rest = 0.0 if previous is None else self.rest_between(previous, perf)
-        rounds = {"n": number_words(perf.round), "total": number_words(section.rounds)}
-        # With nothing to explain (no setup lines, or seen before), the rest itself leads into
-        # the exercise - next up, side, countdown, go - so intervals keep their written length.
-        quiet = not perf.first_time or not ex.setup
-        if rest > 0 and not new_section and quiet:
-            said: list[tuple[Phrase, str]] = []
-            if new_round:
-                self.chapter(self.round_title(section, perf.round))
-                said.append((self.speak.phrase("next_round", **rounds), "next_round"))
-                if len(section.exercises) > 1:
-                    said.append((self.speak.phrase("next_up", name=ex.name), "next_up"))
-            else:
-                if not section.is_circuit:
-                    self.chapter(ex.name)
-                said.append((self.speak.phrase("next_up", name=ex.name), "next_up"))
-                if perf.first_time and rest >= 15.0:
-                    said.append((Phrase(self.plan(ex)), "plan"))
-            self.rest_into(rest, perf, said, lead_side=True)
-            self.perform(perf, prepare=False)
+        same = previous is not None and previous.section_index == perf.section_index
+        if previous is not None and flows(self.routine, previous.section, section, same):
+            self.flow_into(previous, perf)
             return
+        new_section = not same
+        new_round = same and previous is not None and previous.round != perf.round
+        title = self.chapter_title(perf, new_section, new_round)
+        lines = self.preview_lines(previous, perf, new_section, new_round)
+        facts = perf.facts(*self.first_set(ex))
+        side = self.first_set(ex)[1]
+        call = is_continuous(self.routine, section)
+        if previous is None:
+            # The intro is the first exercise's rest: its preview follows the intro lines.
+            self.say_lines(lines)
+            if title:
+                self.chapter(title)
+            self.prepare_window(facts, ex.get_ready)
+            self.perform(perf, call)
+            return
+        if title:
+            self.chapter(title)  # the rest before an exercise belongs to its chapter
+        rest = self.rest_between(previous, perf)
+        if rest <= 0:
+            self.say_lines(lines)
+            self.prepare_window(facts, ex.get_ready)
+            self.perform(perf, call)
+            return
+        if not perf.first_time:
+            # Done before (a later round): say what comes and keep the rest as written.
+            lines = [replace(line, needed=line.kind == "progress") for line in lines]
+        settle = self.countdown + (ex.get_ready if perf.first_time else 0.5)
+        side_line = [Line(self.speak.phrase("side_start", side=side), "side")] if side else []
+        opening = self.rest_opening(rest)
+        placed = lead_in(rest, self.after(opening), lines + side_line, settle)
+        if placed is None and lines and lines[0].kind == "next_up":
+            # A short rest: "Rest. Push-ups next." in one breath, to leave time to get ready.
+            opening = self.speak.phrase("rest_next", name=ex.name)
+            placed = lead_in(rest, self.after(opening), lines[1:] + side_line, settle)
+        if placed is not None:
+            self.rest_into(rest, facts, opening, self.line_cues(placed), reminder=False)
+            self.perform(perf, call)
+            return
+        opening = self.rest_opening(rest)
+        layout = spill_over(rest, self.after(opening), lines)
+        self.rest_window(rest, opening, self.line_cues(layout.inside), facts)
+        self.say_lines(list(layout.spill))
+        self.prepare_window(facts, ex.get_ready)
+        self.perform(perf, call)
 
+    def chapter_title(self, perf: _Perf, new_section: bool, new_round: bool) -> str | None:
+        """The chapter `perf` starts, if it starts one: a round of a circuit, or an exercise."""
+        if perf.section.is_circuit:
+            return self.round_title(perf.section, perf.round) if new_section or new_round else None
+        return perf.exercise.name
+
+    def preview_lines(
+        self, previous: _Perf | None, perf: _Perf, new_section: bool, new_round: bool
+    ) -> list[Line]:
+        """What is said to prepare `perf`, in order."""
+        ex, section, speak = perf.exercise, perf.section, self.speak
+        lines: list[Line] = []
+        if previous is not None and previous.exercise.to_failure:
+            lines.append(Line(speak.phrase("after_failure"), "encourage", needed=False))
+        if new_section and section.title and not (previous is None and section.is_circuit):
+            lines.append(Line(speak.phrase("section", title=section.title), "section"))
+        marker = self.session_marker(perf, new_round)
+        if marker is not None:
+            phrase = speak.phrase(marker.template, **marker.values)
+            lines.append(Line(phrase, "progress", needed=marker.template != "halfway_session"))
+        rounds = {"n": number_words(perf.round), "total": number_words(section.rounds)}
+        if section.is_circuit and new_section:
+            lines.append(Line(speak.phrase("round", **rounds), "round"))
+        elif new_round and (marker is None or marker.template != "last_round"):
+            lines.append(Line(speak.phrase("next_round", **rounds), "round"))
+        if not (new_round and len(section.exercises) == 1):
+            template = "first_up" if previous is None else "next_up"
+            lines.append(Line(speak.phrase(template, name=ex.name), "next_up"))
+        if not perf.first_time:
+            return lines
+        said_at_start = previous is None and ex.equipment == self.routine.equipment
+        if ex.equipment and not said_at_start:
+            items = things_to_have(ex.equipment)
+            lines.append(Line(speak.phrase("equipment_exercise", items=items), "equipment"))
+        lines.extend(Line(Phrase(text), "setup") for text in ex.setup)
+        single_timed = ex.sets == 1 and ex.reps is None and not ex.to_failure
+        lines.append(Line(Phrase(self.plan(ex)), "plan", needed=not single_timed))
+        tips = self.long_cues(ex) if ex.sets == 1 else ()
+        lines.extend(Line(Phrase(text), "tip", needed=False) for text in tips)
+        if ex.cues and ex.cues[0] not in tips:
+            # The movement itself, before the first rep where there is time for it.
+            lines.append(Line(Phrase(ex.cues[0]), "movement", needed=False))
+        return lines
+
+    def session_marker(self, perf: _Perf, new_round: bool) -> Marker | None:
+        rounds = perf.section.rounds
+        place = Place(perf.index, perf.total, perf.round, rounds, new_round)
+        marker = session_marker(place, self.halfway_said)
+        if marker is not None and marker.template == "halfway_session":
+            self.halfway_said = True
+        return marker
+
+    def say_lines(self, lines: list[Line]) -> None:
+        for line in lines:
+            self.say(line.phrase.text, line.kind, 0.6)
+
+    def after(self, opening: Phrase) -> float:
+        """Where the first line after a rest's opening phrase can start."""
+        return instruction_seconds(opening.text) + LINE_GAP
+
+    def line_cues(self, placed: tuple[tuple[float, Line], ...]) -> list[Cue]:
+        priority = {"side": PRIORITY_COUNT, "movement": PRIORITY_FORM, "tip": PRIORITY_FORM}
+        return [
+            self.cue(at, line.phrase, line.kind, priority.get(line.kind, PRIORITY_INFO))
+            for at, line in placed
+        ]
+
+    def flow_into(self, previous: _Perf, perf: _Perf) -> None:
+        """A continuous change: the block before announces this one a few seconds before its
+        end, and this one is called on its first sample; a written rest is its own block."""
+        ex = perf.exercise
+        same = previous.section_index == perf.section_index
+        new_round = same and previous.round != perf.round
+        heads_up = self.speak.phrase("heads_up", name=ex.name, count=number_words(5))
+        rest = self.rest_between(previous, perf, flowing=True)
+        facts = perf.facts(*self.first_set(ex))
+        last_round = None
+        if new_round and perf.round == perf.section.rounds:
+            last_round = self.speak.phrase("last_round")
         if rest > 0:
-            if new_round:
-                coming = self.speak.phrase("next_round", **rounds)
-            else:
-                coming = self.speak.phrase("next_up", name=ex.name)
-            self.rest_window(
-                rest,
-                [(max(rest - 4.0, rest / 2), coming, "next_up")],
-                perf.facts(1, self.set_sides(ex)[0]),
-            )
+            cues = [self.cue(0.0, self.speak.phrase("rest_brief"), "rest", PRIORITY_CRITICAL)]
+            cues.extend(self.countdown_cues(rest))
+            window = Window(rest, "rest", "rest", tuple(cues), (REST_TONE,), facts)
+            self.window(with_heads_up(window, heads_up, last_round))
+        else:
+            self.announce_in_last_window(heads_up, last_round)
+        title = self.chapter_title(perf, not same, new_round)
+        if title:
+            self.chapter(title)
+        self.perform(perf, call=True)
 
-        if section.is_circuit and (new_section or new_round):
-            self.chapter(self.round_title(section, perf.round))
-            if new_section and section.title:
-                self.say(self.speak.text("section", title=section.title), "section")
-            round_text = self.speak.text(
-                "round", n=number_words(perf.round), total=number_words(section.rounds)
-            )
-            self.say(round_text, "round", 0.6)
-        elif not section.is_circuit:
-            self.chapter(ex.name)
-            if new_section and section.title:
-                self.say(self.speak.text("section", title=section.title), "section")
-
-        self.say(self.speak.text("exercise_name", name=ex.name), "name", 0.6)
-        if perf.first_time:
-            for line in ex.setup:
-                self.say(line, "setup", 0.6)
-            self.say(self.plan(ex), "plan", 0.6)
-            if ex.sets == 1:
-                for line in self.long_cues(ex):
-                    self.say(line, "tip", 0.6)
-        self.perform(perf, prepare=True)
+    def announce_in_last_window(self, heads_up: Phrase, before: Phrase | None) -> None:
+        """The heads-up (and `before` it) in the block that has just been compiled."""
+        for at in range(len(self.steps) - 1, -1, -1):
+            step = self.steps[at]
+            if isinstance(step, Window):
+                if step.kind == "work":
+                    self.steps[at] = with_heads_up(step, heads_up, before)
+                return
 
     @staticmethod
     def round_title(section: Section, n: int) -> str:
@@ -273,9 +394,10 @@ class _Compiler:
                 text = self.speak.text("plan_work", sets=sets, duration=duration)
         if ex.alternate:
             text += " " + self.speak.text("plan_alternate", side=self.alternate_sides(ex)[0])
+        elif len(ex.sides) > 1 and self.sides_after_sets(ex):
+            text += " " + self.speak.text("plan_sides_after", sides=", then ".join(ex.sides))
         elif len(ex.sides) > 1:
-            names = ", ".join(ex.sides[:-1]) + " and " + ex.sides[-1]
-            text += " " + self.speak.text("plan_sides", sides=names)
+            text += " " + self.speak.text("plan_sides", sides=spoken_list(ex.sides))
         return text
 
     # ---- sets ----------------------------------------------------------------------------
@@ -288,30 +410,71 @@ class _Compiler:
             return ex.sides
         return (None,)
 
-    def perform(self, perf: _Perf, prepare: bool) -> None:
-        ex = perf.exercise
-        sides = self.set_sides(ex)
-        for n in range(1, ex.sets + 1):
-            for i, side in enumerate(sides):
-                if n == 1 and i == 0 and prepare:
-                    self.prepare_window(perf.facts(n, side))
-                alternate = self.alternate_sides(ex) if ex.alternate else ()
-                self.work_window(ex, n, side, perf.facts(n, side, True, alternate))
-                following = sides[i + 1] if i + 1 < len(sides) else None
-                if following:
-                    self.switch_window(following, perf.facts(n, following))
-            if n < ex.sets:
-                values = {"n": number_words(n + 1), "total": number_words(ex.sets)}
-                if sides[0]:
-                    phrase = self.speak.phrase("next_set_side", side=sides[0], **values)
-                else:
-                    phrase = self.speak.phrase("next_set", **values)
-                self.rest_into(
-                    ex.rest, perf, [(phrase, "next_set")], tips=self.long_cues(ex), next_set=n + 1
-                )
+    def sides_after_sets(self, ex: Exercise) -> bool:
+        """Whether all sets are done on one side before the next side."""
+        return ex.switch_sides == "after_all_sets" and len(self.set_sides(ex)) > 1
 
-    def prepare_window(self, facts: WindowFacts) -> None:
-        duration = self.countdown + PREPARE_EXTRA
+    def set_order(self, ex: Exercise) -> list[tuple[int, str | None]]:
+        """(set, side) of every work window of `ex`, in the order they are done."""
+        sides, sets = self.set_sides(ex), range(1, ex.sets + 1)
+        if self.sides_after_sets(ex):
+            return [(n, side) for side in sides for n in sets]
+        return [(n, side) for n in sets for side in sides]
+
+    def first_set(self, ex: Exercise) -> tuple[int, str | None]:
+        return self.set_order(ex)[0]
+
+    def perform(self, perf: _Perf, call: bool = False) -> None:
+        """Every set of `perf`, with the switches and rests between them; `call`: its
+        first set is called by name (a block of a continuous section) instead of "go"."""
+        ex = perf.exercise
+        order = self.set_order(ex)
+        alternate = self.alternate_sides(ex) if ex.alternate else ()
+        for j, (n, side) in enumerate(order):
+            at = len(self.steps)
+            self.work_window(ex, n, side, perf.facts(n, side, True, alternate))
+            if call and j == 0 and at < len(self.steps):
+                window = self.steps[at]
+                if isinstance(window, Window):
+                    name = self.speak.phrase("exercise_name", name=ex.name)
+                    self.steps[at] = with_call(window, name)
+            if j + 1 == len(order):
+                break
+            following, side_next = order[j + 1]
+            facts = perf.facts(following, side_next)
+            if self.sides_after_sets(ex) and side_next != side:
+                self.switch_window(ex, side_next or "", facts, after_sets=True)
+            elif following == n:
+                self.switch_window(ex, side_next or "", facts)
+            else:
+                self.rest_before_set(perf, following, side_next)
+
+    def rest_before_set(self, perf: _Perf, n: int, side: str | None) -> None:
+        """The rest between two sets of `perf`, ending with the countdown into set `n`."""
+        ex = perf.exercise
+        facts = perf.facts(n, side)
+        duration = ex.rest
+        if duration <= 0:
+            self.prepare_window(facts, PREPARE_EXTRA)
+            return
+        sides = self.set_sides(ex)
+        this_side_only = self.sides_after_sets(ex) and side != sides[-1]
+        named = side if this_side_only or not self.sides_after_sets(ex) else None
+        marker = set_marker(n, ex.sets, named, this_side_only)
+        phrase = self.speak.phrase(marker.template, **marker.values)
+        opening = self.rest_opening(duration)
+        at = duration - self.countdown - LINE_GAP - instruction_seconds(phrase.text)
+        cues = [self.cue(max(at, min(2.5, duration / 3)), phrase, "next_set", PRIORITY_INFO)]
+        if ex.to_failure:
+            word = self.speak.phrase("after_failure")
+            cues.append(self.cue(self.after(opening), word, "encourage", PRIORITY_FORM))
+        self.rest_into(duration, facts, opening, cues, tips=self.long_cues(ex))
+
+    def prepare_window(self, facts: WindowFacts, get_ready: float) -> None:
+        """Time to get into position (`get_ready` seconds), then the countdown into work."""
+        duration = get_ready + self.countdown
+        if duration <= 0:
+            return
         side = facts.side
         if side:
             first = self.cue(
@@ -322,14 +485,17 @@ class _Compiler:
         cues = [first, *self.countdown_cues(duration)]
         self.window(Window(duration, "prepare", "get ready", tuple(cues), facts=facts))
 
-    def switch_window(self, side: str, facts: WindowFacts) -> None:
-        duration = self.routine.settings.switch
+    def switch_window(
+        self, ex: Exercise, side: str, facts: WindowFacts, after_sets: bool = False
+    ) -> None:
+        """Changing sides, in the exercise's own `switch` time; `after_sets`: after all
+        the sets on the first side."""
+        duration = ex.switch
         if duration <= 0:
             return
         # The countdown outranks the switch phrase, which falls back to naming the side.
-        switch = self.cue(
-            0.0, self.speak.phrase("switch_sides", side=side), "switch", PRIORITY_COUNT
-        )
+        template = "switch_after_sets" if after_sets else "switch_sides"
+        switch = self.cue(0.0, self.speak.phrase(template, side=side), "switch", PRIORITY_COUNT)
         cues = [switch, *self.countdown_cues(duration)]
         self.window(Window(duration, "switch", f"switch to {side}", tuple(cues), facts=facts))
 
@@ -338,57 +504,42 @@ class _Compiler:
             "rest", duration=duration_words(duration), seconds=number_words(round(duration))
         )
 
+    def rest_opening(self, duration: float) -> Phrase:
+        """What a rest opens with: its length, or just "rest" when it is short."""
+        if duration < SHORT_REST:
+            return self.speak.phrase("rest_brief")
+        return self.rest_phrase(duration)
+
     def rest_window(
-        self, duration: float, extra: list[tuple[float, Phrase, str]], facts: WindowFacts
+        self, duration: float, opening: Phrase, placed: list[Cue], facts: WindowFacts
     ) -> None:
-        """A rest that is followed by speech (no countdown at its end)."""
-        cues = [self.cue(0.0, self.rest_phrase(duration), "rest", PRIORITY_COUNT)]
-        for at, phrase, kind in extra:
-            if 0 < at < duration:
-                cues.append(self.cue(at, phrase, kind, PRIORITY_INFO))
-        cues.extend(self.pending_in(_Fitter(cues, duration, earliest=2.5)))
+        """A rest that is followed by speech (no countdown at its end): a preview, which a
+        reminder does not interrupt."""
+        cues = [self.cue(0.0, opening, "rest", PRIORITY_COUNT), *placed]
+        cues.sort(key=lambda c: (c.at, -c.priority))
         self.window(Window(duration, "rest", "rest", tuple(cues), (REST_TONE,), facts))
 
     def rest_into(
         self,
         duration: float,
-        perf: _Perf,
-        said: list[tuple[Phrase, str]],
-        lead_side: bool = False,
+        facts: WindowFacts,
+        opening: Phrase,
+        placed: list[Cue],
         tips: tuple[str, ...] = (),
-        next_set: int = 1,
+        reminder: bool = True,
     ) -> None:
-        """A rest that leads straight into set `next_set` of `perf`: says what comes, ends with
-        the countdown.
-
-        `said` are spoken one after another so the last ends before the countdown;
-        `lead_side` adds which side starts; `tips` (form cues too long for the set) go
-        in the quiet stretch after the rest begins.
-        """
-        ex = perf.exercise
-        first_side = self.set_sides(ex)[0]
-        facts = perf.facts(next_set, first_side)
-        if duration <= 0:
-            self.prepare_window(facts)
-            return
-        cues = [self.cue(0.0, self.rest_phrase(duration), "rest", PRIORITY_COUNT)]
-        spacing = 2.5
-        first = max(duration - self.countdown - 1.0 - spacing * len(said), min(2.5, duration / 3))
-        at = first
-        for phrase, kind in said:
-            cues.append(self.cue(at, phrase, kind, PRIORITY_INFO))
-            at += spacing
-        if lead_side and first_side:
-            side_at = max(at - 0.7, duration - self.countdown - 1.6)
-            side = self.speak.phrase("side_start", side=first_side)
-            cues.append(self.cue(side_at, side, "side", PRIORITY_COUNT))
+        """A rest that leads straight into the set `facts` describe: `opening` at its start,
+        the `placed` cues, the countdown at its end; `tips` (form cues too long for the
+        set) and, with `reminder`, a reminder still owed go in the quiet stretches."""
+        cues = [self.cue(0.0, opening, "rest", PRIORITY_COUNT), *placed]
         cues = [c for c in cues if c.at < duration]
         cues.extend(self.countdown_cues(duration))
         quiet = _Fitter(cues, duration, earliest=2.5)
         if duration >= 12.0:
             for text in tips:
                 cues.append(Cue(_t(quiet.place(3.5, text)), text, "tip", PRIORITY_FORM))
-        cues.extend(self.pending_in(quiet))
+        if reminder:
+            cues.extend(self.pending_in(quiet))
         cues.sort(key=lambda c: (c.at, -c.priority))
         self.window(Window(duration, "rest", "rest", tuple(cues), (REST_TONE,), facts))
 
