@@ -244,7 +244,9 @@ class _Compiler:
             return
         if not perf.first_time:
             # Done before (a later round): say what comes and keep the rest as written.
-            lines = [replace(line, needed=line.kind == "progress") for line in lines]
+            lines = [
+                replace(line, needed=line.needed and line.kind == "progress") for line in lines
+            ]
         settle = self.countdown + (ex.get_ready if perf.first_time else 0.5)
         side_line = [Line(self.speak.phrase("side_start", side=side), "side")] if side else []
         opening = self.rest_opening(rest)
@@ -260,7 +262,9 @@ class _Compiler:
         opening = self.rest_opening(rest)
         layout = spill_over(rest, self.after(opening), lines)
         self.rest_window(rest, opening, self.line_cues(layout.inside), facts)
-        self.say_lines(list(layout.spill))
+        # After the rest, coaching (the movement, long form cues) is still worth the time;
+        # an optional plan ("thirty seconds of work") is not.
+        self.say_lines([line for line in layout.spill if line.needed or line.kind != "plan"])
         self.prepare_window(facts, ex.get_ready)
         self.perform(perf, call)
 
@@ -300,6 +304,7 @@ class _Compiler:
             lines.append(Line(speak.phrase("equipment_exercise", items=items), "equipment"))
         lines.extend(Line(Phrase(text), "setup") for text in ex.setup)
         single_timed = ex.sets == 1 and ex.reps is None and not ex.to_failure
+        single_timed = single_timed and len(ex.sides) < 2  # the plan names the sides
         lines.append(Line(Phrase(self.plan(ex)), "plan", needed=not single_timed))
         tips = self.long_cues(ex) if ex.sets == 1 else ()
         lines.extend(Line(Phrase(text), "tip", needed=False) for text in tips)
