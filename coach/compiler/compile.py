@@ -244,18 +244,18 @@ class _Compiler:
             return
         if not perf.first_time:
             # Done before (a later round): say what comes and keep the rest as written.
+            # Halfway waits for a rest with room for it; "last round" is always said.
+            halfway = self.speak.variants("halfway_session")
             lines = [
-                replace(line, needed=line.needed and line.kind == "progress") for line in lines
+                replace(line, needed=line.kind == "progress" and line.phrase.text not in halfway)
+                for line in lines
             ]
+            lines.sort(key=lambda line: line.phrase.text in halfway)  # after the round number
         settle = self.countdown + (ex.get_ready if perf.first_time else 0.5)
         side_line = [Line(self.speak.phrase("side_start", side=side), "side")] if side else []
-        opening = self.rest_opening(rest)
-        placed = lead_in(rest, self.after(opening), lines + side_line, settle)
-        if placed is None and lines and lines[0].kind == "next_up":
-            # A short rest: "Rest. Push-ups next." in one breath, to leave time to get ready.
-            opening = self.speak.phrase("rest_next", name=ex.name)
-            placed = lead_in(rest, self.after(opening), lines[1:] + side_line, settle)
-        if placed is not None:
+        chosen = self.lead_in_layout(rest, ex.name, lines + side_line, settle)
+        if chosen is not None:
+            opening, placed = chosen
             self.rest_into(rest, facts, opening, self.line_cues(placed), reminder=False)
             self.perform(perf, call)
             return
@@ -267,6 +267,23 @@ class _Compiler:
         self.say_lines([line for line in layout.spill if line.needed or line.kind != "plan"])
         self.prepare_window(facts, ex.get_ready)
         self.perform(perf, call)
+
+    def lead_in_layout(
+        self, rest: float, name: str, lines: list[Line], settle: float
+    ) -> tuple[Phrase, tuple[tuple[float, Line], ...]] | None:
+        """The opening and the lines of a rest that leads straight into the set, saying as
+        many of `lines` as it can: opened with its length, with "Rest. Push-ups next." in
+        one breath, or with a bare "rest"; None when the needed lines fit in none."""
+        tries = [(self.rest_opening(rest), lines, 0)]
+        if lines and lines[0].kind == "next_up":
+            tries.append((self.speak.phrase("rest_next", name=name), lines[1:], 1))
+        tries.append((self.speak.phrase("rest_brief"), lines, 0))
+        best: tuple[int, Phrase, tuple[tuple[float, Line], ...]] | None = None
+        for opening, candidates, merged in tries:
+            placed = lead_in(rest, self.after(opening), candidates, settle)
+            if placed is not None and (best is None or len(placed) + merged > best[0]):
+                best = (len(placed) + merged, opening, placed)
+        return None if best is None else (best[1], best[2])
 
     def chapter_title(self, perf: _Perf, new_section: bool, new_round: bool) -> str | None:
         """The chapter `perf` starts, if it starts one: a round of a circuit, or an exercise."""
@@ -287,7 +304,7 @@ class _Compiler:
         marker = self.session_marker(perf, new_round)
         if marker is not None:
             phrase = speak.phrase(marker.template, **marker.values)
-            lines.append(Line(phrase, "progress", needed=marker.template != "halfway_session"))
+            lines.append(Line(phrase, "progress"))
         rounds = {"n": number_words(perf.round), "total": number_words(section.rounds)}
         if section.is_circuit and new_section:
             lines.append(Line(speak.phrase("round", **rounds), "round"))
@@ -316,14 +333,16 @@ class _Compiler:
     def session_marker(self, perf: _Perf, new_round: bool) -> Marker | None:
         rounds = perf.section.rounds
         place = Place(perf.index, perf.total, perf.round, rounds, new_round)
-        marker = session_marker(place, self.halfway_said)
-        if marker is not None and marker.template == "halfway_session":
-            self.halfway_said = True
-        return marker
+        return session_marker(place, self.halfway_said)
 
     def say_lines(self, lines: list[Line]) -> None:
         for line in lines:
+            self.note_said(line)
             self.say(line.phrase.text, line.kind, 0.6)
+
+    def note_said(self, line: Line) -> None:
+        if line.kind == "progress" and line.phrase.text in self.speak.variants("halfway_session"):
+            self.halfway_said = True
 
     def after(self, opening: Phrase) -> float:
         """Where the first line after a rest's opening phrase can start."""
@@ -331,6 +350,8 @@ class _Compiler:
 
     def line_cues(self, placed: tuple[tuple[float, Line], ...]) -> list[Cue]:
         priority = {"side": PRIORITY_COUNT, "movement": PRIORITY_FORM, "tip": PRIORITY_FORM}
+        for _, line in placed:
+            self.note_said(line)
         return [
             self.cue(at, line.phrase, line.kind, priority.get(line.kind, PRIORITY_INFO))
             for at, line in placed
