@@ -246,3 +246,24 @@ def test_run_walk_flows_in_exact_cycles_called_on_each_boundary() -> None:
     (last_round,) = [c for c in tl.cues if c.kind == "progress"]
     assert blocks[14].start <= last_round.start < blocks[15].start  # before round 8
     assert tl.warnings == []
+
+
+def test_a_continuous_section_keeps_a_written_rest_as_a_block_of_its_own() -> None:
+    warm_up = Section("Warm-up", (Exercise("Squats", reps=5),))
+    intervals = Section(
+        "Intervals",
+        (Exercise("Fast", work=30.0), Exercise("Slow", work=30.0)),
+        rounds=3,
+        rest_between_rounds=20.0,
+        continuous=True,
+    )
+    tl = timeline_of(Routine("I", (warm_up, intervals), name="i"))
+    fast = [w.start for w in works(tl, "Fast")]
+    assert {b - a for a, b in itertools.pairwise(fast)} == {80 * RATE}  # 30 + 30 + 20
+    kinds = [w.kind for w in tl.windows if fast[0] <= w.start < works(tl)[-1].end]
+    assert kinds == ["work", "work", "rest"] * 2 + ["work", "work"]
+    # the section is entered like any exercise (a rest that prepares it, its countdown),
+    # and each block is called by name on its first sample
+    for w in works(tl)[1:]:
+        (first,) = [c for c in tl.cues if c.start == w.start]
+        assert first.kind == "call" and first.text == f"{w.facts.exercise}."

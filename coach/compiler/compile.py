@@ -369,16 +369,18 @@ class _Compiler:
         last_round = None
         if new_round and perf.round == perf.section.rounds:
             last_round = self.speak.phrase("last_round")
+        title = self.chapter_title(perf, not same, new_round)
         if rest > 0:
-            cues = [self.cue(0.0, self.speak.phrase("rest_brief"), "rest", PRIORITY_CRITICAL)]
+            if title:
+                self.chapter(title)  # a rest belongs to the chapter it leads into
+            cues = [self.cue(0.0, self.rest_opening(rest), "rest", PRIORITY_CRITICAL)]
             cues.extend(self.countdown_cues(rest))
             window = Window(rest, "rest", "rest", tuple(cues), (REST_TONE,), facts)
             self.window(with_heads_up(window, heads_up, last_round))
         else:
             self.announce_in_last_window(heads_up, last_round)
-        title = self.chapter_title(perf, not same, new_round)
-        if title:
-            self.chapter(title)
+            if title:
+                self.chapter(title)
         self.perform(perf, call=True)
 
     def announce_in_last_window(self, heads_up: Phrase, before: Phrase | None) -> None:
