@@ -92,5 +92,6 @@ def test_a_compiled_script_shows_the_same_chapters_as_the_routine(
     plan = json.loads(runner.invoke(cli, ["show", "--json", str(out)]).stdout)
     titles = [c["title"] for c in plan["chapters"]]
     assert titles[0] == "Intro" and titles[-1] == "Finish" and len(titles) == 11
-    # 1 min march + 15 s rest + prepare, then 8 x (20 s work + 10 s rest) less the last rest
-    assert plan["window_seconds"] == 315.0
+    # 8 s to get ready (5 s get_ready + 3 s countdown) + 1 min march + 15 s rest + 8 s to get
+    # ready again, then 8 x (20 s work + 10 s rest) less the last rest
+    assert plan["window_seconds"] == 321.0

@@ -47,7 +47,7 @@ def test_list_prints_a_table_of_builtins(runner: CliRunner) -> None:
     assert lines[0].split() == ["NAME", "TITLE", "EXERCISES", "LENGTH"]
     assert len(lines) == len(NAMES) + 1
     row = next(line for line in lines if line.startswith("seven-minute "))
-    assert "Seven-minute workout" in row and " 12 " in row and "about 9 min" in row
+    assert "Seven-minute workout" in row and " 12 " in row and "about 10 min" in row
 
 
 @pytest.mark.parametrize("name", NAMES)

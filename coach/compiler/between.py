@@ -17,10 +17,11 @@ A mixin of the compiler (coach/compiler/compile.py), which writes the sets thems
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from coach.compiler.flow import flows, is_continuous, with_heads_up
 from coach.compiler.numbers import duration_words, number_words
+from coach.compiler.performance import Performance
 from coach.compiler.phrasebook import Phrase, Speaker
 from coach.compiler.preview import LINE_GAP, Line, instruction_seconds, lead_in, spill_over
 from coach.compiler.progress import Marker, Place, session_marker, set_marker
@@ -38,8 +39,13 @@ from coach.cues.model import (
 from coach.facts import WindowFacts
 from coach.routine.model import Exercise, Routine, Section
 
-if TYPE_CHECKING:
-    from coach.compiler.compile import _Fitter, _Perf
+
+class Quiet(Protocol):
+    """The quiet moments of a window, where a cue without a beat of its own can go."""
+
+    def find(self, desired: float, text: str) -> float | None: ...
+    def place(self, desired: float, text: str) -> float: ...
+
 
 REST_TONE = Tone(0.0, 0.25, 440.0)
 PREPARE_EXTRA = 2.0  # seconds before the countdown into a set that follows another with no rest
@@ -63,8 +69,10 @@ class Between:
         @staticmethod
         def cue(at: float, phrase: Phrase, kind: str, priority: int) -> Cue: ...
         def countdown_cues(self, duration: float) -> list[Cue]: ...
-        def rest_between(self, previous: _Perf, perf: _Perf, flowing: bool = False) -> float: ...
-        def perform(self, perf: _Perf, call: bool = False) -> None: ...
+        def rest_between(
+            self, previous: Performance, perf: Performance, flowing: bool = False
+        ) -> float: ...
+        def perform(self, perf: Performance, call: bool = False) -> None: ...
         def first_set(self, ex: Exercise) -> tuple[int, str | None]: ...
         def set_sides(self, ex: Exercise) -> tuple[str | None, ...]: ...
         def sides_after_sets(self, ex: Exercise) -> bool: ...
@@ -74,10 +82,10 @@ class Between:
         @staticmethod
         def work_of(ex: Exercise) -> float: ...
         def rest_phrase(self, duration: float) -> Phrase: ...
-        def pending_in(self, quiet: _Fitter) -> list[Cue]: ...
-        def quiet_moments(self, cues: list[Cue], duration: float, earliest: float) -> _Fitter: ...
+        def pending_in(self, quiet: Quiet) -> list[Cue]: ...
+        def quiet_moments(self, cues: list[Cue], duration: float, earliest: float) -> Quiet: ...
 
-    def transition(self, previous: _Perf | None, perf: _Perf) -> None:
+    def transition(self, previous: Performance | None, perf: Performance) -> None:
         """Everything between the end of `previous` and the first set of `perf`: the rest,
         which prepares it (what, with what, how to get into position, the plan), and the
         time to get into position before its countdown."""
@@ -152,14 +160,14 @@ class Between:
                 best = (len(placed) + merged, opening, placed)
         return None if best is None else (best[1], best[2])
 
-    def chapter_title(self, perf: _Perf, new_section: bool, new_round: bool) -> str | None:
+    def chapter_title(self, perf: Performance, new_section: bool, new_round: bool) -> str | None:
         """The chapter `perf` starts, if it starts one: a round of a circuit, or an exercise."""
         if perf.section.is_circuit:
             return self.round_title(perf.section, perf.round) if new_section or new_round else None
         return perf.exercise.name
 
     def preview_lines(
-        self, previous: _Perf | None, perf: _Perf, new_section: bool, new_round: bool
+        self, previous: Performance | None, perf: Performance, new_section: bool, new_round: bool
     ) -> list[Line]:
         """What is said to prepare `perf`, in order."""
         ex, section, speak = perf.exercise, perf.section, self.speak
@@ -197,7 +205,7 @@ class Between:
             lines.append(Line(Phrase(ex.cues[0]), "movement", needed=False))
         return lines
 
-    def session_marker(self, perf: _Perf, new_round: bool) -> Marker | None:
+    def session_marker(self, perf: Performance, new_round: bool) -> Marker | None:
         rounds = perf.section.rounds
         place = Place(perf.index, perf.total, perf.round, rounds, new_round)
         return session_marker(place, self.halfway_said)
@@ -224,7 +232,7 @@ class Between:
             for at, line in placed
         ]
 
-    def flow_into(self, previous: _Perf, perf: _Perf) -> None:
+    def flow_into(self, previous: Performance, perf: Performance) -> None:
         """A continuous change: the block before announces this one a few seconds before its
         end, and this one is called on its first sample; a written rest is its own block."""
         ex = perf.exercise
@@ -287,7 +295,7 @@ class Between:
             text += " " + self.speak.text("plan_sides", sides=spoken_list(ex.sides))
         return text
 
-    def rest_before_set(self, perf: _Perf, n: int, side: str | None) -> None:
+    def rest_before_set(self, perf: Performance, n: int, side: str | None) -> None:
         """The rest between two sets of `perf`, ending with the countdown into set `n`."""
         ex = perf.exercise
         facts = perf.facts(n, side)

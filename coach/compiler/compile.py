@@ -32,11 +32,12 @@ previews, switches, flow) is its mixin `Between`, in coach/compiler/between.py.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from coach.compiler.between import Between
+from coach.compiler.between import Between, Quiet
 from coach.compiler.flow import with_call
 from coach.compiler.numbers import duration_words, number_words
+from coach.compiler.performance import Performance
 from coach.compiler.phrasebook import Phrase, Phrasebook, Speaker, default_phrasebook
 from coach.compiler.wording import things_to_have
 from coach.cues.model import (
@@ -54,7 +55,7 @@ from coach.cues.model import (
     Window,
 )
 from coach.facts import WindowFacts
-from coach.routine.model import Exercise, Routine, Section
+from coach.routine.model import Exercise, Routine
 
 GO_TONE = Tone(0.0, 0.15, 880.0)
 LONG_WORK = 30.0  # timed work at least this long gets "halfway"
@@ -67,45 +68,6 @@ HOLD_WORD = 2.0  # holds at least this long add "hold" to the count; shorter one
 def _t(seconds: float) -> float:
     """Offsets are kept to the millisecond so the .cues file stays readable."""
     return round(seconds, 3)
-
-
-@dataclass(frozen=True)
-class _Perf:
-    """One exercise as performed once: in a circuit, once per round."""
-
-    exercise: Exercise
-    section: Section
-    section_index: int
-    round: int
-    first_time: bool
-    index: int = 0  # place in the session's performances, from 0
-    total: int = 1  # how many performances the session has
-
-    @property
-    def is_last(self) -> bool:
-        """Whether this is the session's last exercise."""
-        return self.index == self.total - 1
-
-    def facts(
-        self, n: int, side: str | None, work: bool = False, alternate: tuple[str, ...] = ()
-    ) -> WindowFacts:
-        """The facts of a window of set `n` on `side` (`work`: the set itself, whose reps
-        go from side to side of `alternate` if it has any)."""
-        ex = self.exercise
-        counted = work and ex.reps is not None and not ex.to_failure
-        return WindowFacts(
-            exercise=ex.name,
-            set=n,
-            sets=ex.sets,
-            side=side,
-            round=self.round,
-            rounds=self.section.rounds,
-            reps=ex.reps if counted else None,
-            tempo=ex.tempo if counted else None,
-            hold=ex.hold if counted else 0.0,
-            to_failure=work and ex.to_failure,
-            alternate=alternate if counted else (),
-        )
 
 
 class _Compiler(Between):
@@ -173,7 +135,7 @@ class _Compiler(Between):
             self.say(self.speak.text("equipment_session", items=items), "equipment", 0.8)
 
         perfs = self.performances()
-        previous: _Perf | None = None
+        previous: Performance | None = None
         for perf in perfs:
             self.transition(previous, perf)
             previous = perf
@@ -189,16 +151,18 @@ class _Compiler(Between):
         for line in routine.outro or (self.speak.text("outro_default", title=routine.title),):
             self.say(line, "outro", 0.8)
 
-    def performances(self) -> list[_Perf]:
+    def performances(self) -> list[Performance]:
         """Every exercise in the order it is done, circuit rounds expanded."""
         perfs = []
         for index, section in enumerate(self.routine.sections):
             for number in range(1, section.rounds + 1):
                 for exercise in section.exercises:
-                    perfs.append(_Perf(exercise, section, index, number, number == 1))
+                    perfs.append(Performance(exercise, section, index, number, number == 1))
         return [replace(p, index=i, total=len(perfs)) for i, p in enumerate(perfs)]
 
-    def rest_between(self, previous: _Perf, perf: _Perf, flowing: bool = False) -> float:
+    def rest_between(
+        self, previous: Performance, perf: Performance, flowing: bool = False
+    ) -> float:
         if previous.section_index == perf.section_index and previous.round != perf.round:
             return previous.section.rest_between_rounds
         rest = previous.exercise.rest_after
@@ -241,7 +205,7 @@ class _Compiler(Between):
     def first_set(self, ex: Exercise) -> tuple[int, str | None]:
         return self.set_order(ex)[0]
 
-    def perform(self, perf: _Perf, call: bool = False) -> None:
+    def perform(self, perf: Performance, call: bool = False) -> None:
         """Every set of `perf`, with the switches and rests between them; `call`: its
         first set is called by name (a block of a continuous section) instead of "go"."""
         ex = perf.exercise
@@ -274,7 +238,7 @@ class _Compiler(Between):
     def quiet_moments(self, cues: list[Cue], duration: float, earliest: float) -> _Fitter:
         return _Fitter(cues, duration, earliest)
 
-    def pending_in(self, quiet: _Fitter) -> list[Cue]:
+    def pending_in(self, quiet: Quiet) -> list[Cue]:
         """The reminder that found no room in the last set, if it fits in this rest."""
         text = self.pending_reminder
         at = quiet.find(3.5, text) if text else None
