@@ -127,7 +127,7 @@ def test_the_installed_coach_lists_every_builtin_routine(installed: Path, elsewh
     table = _run([installed / "coach", "list"], elsewhere)
     listed = sorted(line.split()[0] for line in table.splitlines()[1:] if line.strip())
     assert listed == ROUTINE_NAMES
-    assert len(listed) == 6
+    assert len(listed) == 7
 
 
 @pytest.mark.parametrize("name", ROUTINE_NAMES)
@@ -156,4 +156,4 @@ def test_an_editable_install_lists_the_checkouts_routines(work: Path, elsewhere:
     table = _run([python.parent / "coach", "list"], elsewhere)
     listed = sorted(line.split()[0] for line in table.splitlines()[1:] if line.strip())
     assert "my-tabata" in listed
-    assert len(listed) == 6
+    assert len(listed) == 7

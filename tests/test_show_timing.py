@@ -67,8 +67,9 @@ def test_show_of_a_routine_and_of_its_cues_agree_with_the_rendered_mp3(
 def test_rest_zero_between_sets_counts_the_compilers_prepare_windows(
     runner: CliRunner, tmp_path: Path
 ) -> None:
-    """Two sets with `rest: 0` and a 3 s count-down: the compiler puts a 5 s prepare
-    window before each set (the old plan counted 3 s once); show counts what it made."""
+    """Two sets with `rest: 0` and a 3 s count-down: the compiler puts a prepare window
+    before each set, 8 s before the first (5 s to get into position, then the count-down)
+    and 5 s before the second (the old plan counted 3 s once); show counts what it made."""
     routine = tmp_path / "r.yaml"
     routine.write_text(
         "title: R\nsettings: {countdown: 3}\n"
@@ -78,7 +79,8 @@ def test_rest_zero_between_sets_counts_the_compilers_prepare_windows(
     compiled = runner.invoke(cli, ["compile", str(routine), "-o", str(cues)])
     assert compiled.exit_code == 0, compiled.output
     windows = [line.split()[1:3] for line in cues.read_text().splitlines() if "window " in line]
-    assert windows == [["prepare", "5.000"], ["work", "30.000"]] * 2
+    first, second = ["prepare", "8.000"], ["prepare", "5.000"]
+    assert windows == [first, ["work", "30.000"], second, ["work", "30.000"]]
     result = runner.invoke(cli, ["show", str(routine), "--json"])
     (exercise,) = json.loads(result.stdout)["sections"][0]["exercises"]
-    assert exercise["estimated_seconds"] >= 2 * (5 + 30)
+    assert exercise["estimated_seconds"] >= 8 + 30 + 5 + 30

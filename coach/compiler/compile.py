@@ -2,35 +2,48 @@
 
 The shape of a session:
 
-- Intro chapter: the routine's intro lines (or a greeting).
-- Each exercise (a chapter; in a circuit each round is a chapter): its name, its
-  setup lines and the plan ("three sets of twenty") as elastic speech, then a
-  `prepare` window whose countdown ends exactly where work starts, with "go" and a
-  tone at the first sample of the `work` window.
+- Intro chapter: the routine's intro lines (or a greeting), the equipment the
+  whole session needs, then the first exercise's preview.
+- Each exercise is prepared in the rest before it (the rest starts its chapter;
+  in a circuit each round is a chapter): what is next, what it needs, how to get
+  into position (its setup lines), the plan ("two sets of twenty") and, where
+  there is time, the movement itself. Where the rest is too short for all of it,
+  the remainder is elastic speech after the rest. After the last instruction the
+  exercise's `get_ready` seconds, then the countdown, which ends exactly where
+  work starts, with "go" and a tone at the first sample of the `work` window.
 - Work windows last exactly the routine's time: reps x (tempo + hold). Rep k
   starts at (k-1) x (tempo + hold); its count is spoken at the top of the rep,
   tempo/2 later; a hold adds "hold" to the count and "down" when the hold ends.
 - Rest and switch windows last exactly the routine's time, open with what they
   are and end with the countdown into the next set, so rests are as long as
-  written. Between exercises the rest says what is next.
+  written. Between sets the rest says which set comes ("set two of three", "last
+  set"); between exercises, where the listener is ("halfway through the
+  session", "two moves left", "last round").
+- Continuous sections run their blocks back to back: each change is called on its
+  boundary, with a heads-up a few seconds before (coach/compiler/flow.py).
+- One ending: the last set's end, then the outro.
+
+This module writes the session and the sets; what is said between them (rests,
+previews, switches, flow) is its mixin `Between`, in coach/compiler/between.py.
 - Lower-priority cues (halfway, last five, form cues, reminders) are placed at
   free moments; the resolver settles any remaining clash against a real voice.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from coach.compiler.between import Between, Quiet
 from coach.compiler.fitting import SPEECH_CPS, count_seconds, speaking_seconds
 from coach.compiler.fitting import Fitter as _Fitter
+from coach.compiler.flow import with_call
 from coach.compiler.inside_set import LONG_CUE, SetCoach, SetContext
 from coach.compiler.numbers import duration_words, number_words
+from coach.compiler.performance import Performance
 from coach.compiler.phrasebook import Phrase, Phrasebook, Speaker, default_phrasebook
+from coach.compiler.wording import things_to_have
 from coach.cues.model import (
-    PRIORITY_COUNT,
     PRIORITY_CRITICAL,
-    PRIORITY_FORM,
-    PRIORITY_INFO,
     PRIORITY_REMINDER,
     Chapter,
     Cue,
@@ -41,11 +54,9 @@ from coach.cues.model import (
     Window,
 )
 from coach.facts import WindowFacts
-from coach.routine.model import Exercise, Routine, Section
+from coach.routine.model import Exercise, Routine
 
 GO_TONE = Tone(0.0, 0.15, 880.0)
-REST_TONE = Tone(0.0, 0.25, 440.0)
-PREPARE_EXTRA = 2.0  # seconds of a prepare window before its countdown
 DEFAULT_FAILURE_CAP = 60.0
 
 
@@ -54,46 +65,7 @@ def _t(seconds: float) -> float:
     return round(seconds, 3)
 
 
-@dataclass(frozen=True)
-class _Perf:
-    """One exercise as performed once: in a circuit, once per round."""
-
-    exercise: Exercise
-    section: Section
-    section_index: int
-    round: int
-    first_time: bool
-    index: int = 0  # place in the session's performances, from 0
-    total: int = 1  # how many performances the session has
-
-    @property
-    def is_last(self) -> bool:
-        """Whether this is the session's last exercise."""
-        return self.index == self.total - 1
-
-    def facts(
-        self, n: int, side: str | None, work: bool = False, alternate: tuple[str, ...] = ()
-    ) -> WindowFacts:
-        """The facts of a window of set `n` on `side` (`work`: the set itself, whose reps
-        go from side to side of `alternate` if it has any)."""
-        ex = self.exercise
-        counted = work and ex.reps is not None and not ex.to_failure
-        return WindowFacts(
-            exercise=ex.name,
-            set=n,
-            sets=ex.sets,
-            side=side,
-            round=self.round,
-            rounds=self.section.rounds,
-            reps=ex.reps if counted else None,
-            tempo=ex.tempo if counted else None,
-            hold=ex.hold if counted else 0.0,
-            to_failure=work and ex.to_failure,
-            alternate=alternate if counted else (),
-        )
-
-
-class _Compiler:
+class _Compiler(Between):
     def __init__(self, routine: Routine, speaker: Speaker, has_notch: bool = False) -> None:
         self.routine = routine
         self.speak = speaker
@@ -117,6 +89,7 @@ class _Compiler:
     @pending_reminder.setter
     def pending_reminder(self, text: str | None) -> None:
         self.inside.pending_reminder = text
+        self.halfway_said = False  # "halfway through the session", said once
 
     # ---- small helpers -------------------------------------------------------------------
 
@@ -160,98 +133,48 @@ class _Compiler:
             self.say(line, "intro", 0.8)
         if routine.level >= 2 and self.has_notch:
             self.say(self.speak.text("level_up"), "intro", 0.8)
+        if routine.equipment:
+            items = things_to_have(routine.equipment)
+            self.say(self.speak.text("equipment_session", items=items), "equipment", 0.8)
 
         perfs = self.performances()
-        previous: _Perf | None = None
+        previous: Performance | None = None
         for perf in perfs:
             self.transition(previous, perf)
             previous = perf
-
-        self.chapter("Finish")
-        self.say(self.speak.text("finish"), "finish", 0.8)
-        for line in routine.outro or (self.speak.text("outro_default", title=routine.title),):
-            self.say(line, "outro", 0.8)
+        self.ending()
         return self.steps
 
-    def performances(self) -> list[_Perf]:
+    def ending(self) -> None:
+        """The last set's end, then the one sign-off: the routine's outro, or a default."""
+        self.last_was_work = False  # the finish line below is this set's "stop"
+        self.steps.append(Say(self.speak.text("finish"), "finish", 0.8))
+        self.chapter("Finish")
+        routine = self.routine
+        for line in routine.outro or (self.speak.text("outro_default", title=routine.title),):
+            self.say(line, "outro", 0.8)
+
+    def performances(self) -> list[Performance]:
         """Every exercise in the order it is done, circuit rounds expanded."""
         perfs = []
         for index, section in enumerate(self.routine.sections):
             for number in range(1, section.rounds + 1):
                 for exercise in section.exercises:
-                    perfs.append(_Perf(exercise, section, index, number, number == 1))
+                    perfs.append(Performance(exercise, section, index, number, number == 1))
         return [replace(p, index=i, total=len(perfs)) for i, p in enumerate(perfs)]
 
-    def rest_between(self, previous: _Perf, perf: _Perf) -> float:
+    def rest_between(
+        self, previous: Performance, perf: Performance, flowing: bool = False
+    ) -> float:
         if previous.section_index == perf.section_index and previous.round != perf.round:
             return previous.section.rest_between_rounds
         rest = previous.exercise.rest_after
-        return self.routine.settings.rest_between_exercises if rest is None else rest
+        if rest is None:
+            # Blocks that flow into each other have no rest unless one is written.
+            return 0.0 if flowing else self.routine.settings.rest_between_exercises
+        return rest
 
-    def transition(self, previous: _Perf | None, perf: _Perf) -> None:
-        """Everything between the end of `previous` and the first set of `perf`."""
-        ex, section = perf.exercise, perf.section
-        new_section = previous is None or previous.section_index != perf.section_index
-        new_round = not new_section and previous is not None and previous.round != perf.round
-        rest = 0.0 if previous is None else self.rest_between(previous, perf)
-        rounds = {"n": number_words(perf.round), "total": number_words(section.rounds)}
-        # With nothing to explain (no setup lines, or seen before), the rest itself leads into
-        # the exercise - next up, side, countdown, go - so intervals keep their written length.
-        quiet = not perf.first_time or not ex.setup
-        if rest > 0 and not new_section and quiet:
-            said: list[tuple[Phrase, str]] = []
-            if new_round:
-                self.chapter(self.round_title(section, perf.round))
-                said.append((self.speak.phrase("next_round", **rounds), "next_round"))
-                if len(section.exercises) > 1:
-                    said.append((self.speak.phrase("next_up", name=ex.name), "next_up"))
-            else:
-                if not section.is_circuit:
-                    self.chapter(ex.name)
-                said.append((self.speak.phrase("next_up", name=ex.name), "next_up"))
-                if perf.first_time and rest >= 15.0:
-                    said.append((Phrase(self.plan(ex)), "plan"))
-            self.rest_into(rest, perf, said, lead_side=True)
-            self.perform(perf, prepare=False)
-            return
-
-        if rest > 0:
-            if new_round:
-                coming = self.speak.phrase("next_round", **rounds)
-            else:
-                coming = self.speak.phrase("next_up", name=ex.name)
-            self.rest_window(
-                rest,
-                [(max(rest - 4.0, rest / 2), coming, "next_up")],
-                perf.facts(1, self.set_sides(ex)[0]),
-            )
-
-        if section.is_circuit and (new_section or new_round):
-            self.chapter(self.round_title(section, perf.round))
-            if new_section and section.title:
-                self.say(self.speak.text("section", title=section.title), "section")
-            round_text = self.speak.text(
-                "round", n=number_words(perf.round), total=number_words(section.rounds)
-            )
-            self.say(round_text, "round", 0.6)
-        elif not section.is_circuit:
-            self.chapter(ex.name)
-            if new_section and section.title:
-                self.say(self.speak.text("section", title=section.title), "section")
-
-        self.say(self.speak.text("exercise_name", name=ex.name), "name", 0.6)
-        if perf.first_time:
-            for line in ex.setup:
-                self.say(line, "setup", 0.6)
-            self.say(self.plan(ex), "plan", 0.6)
-            if ex.sets == 1:
-                for line in self.long_cues(ex):
-                    self.say(line, "tip", 0.6)
-        self.perform(perf, prepare=True)
-
-    @staticmethod
-    def round_title(section: Section, n: int) -> str:
-        return f"{section.title or 'Circuit'}, round {n} of {section.rounds}"
+    # ---- form cues said in rests --------------------------------------------------------
 
     @staticmethod
     def long_cues(ex: Exercise) -> tuple[str, ...]:
@@ -266,29 +189,6 @@ class _Compiler:
         room = ex.tempo - 0.6
         return tuple(text for text in ex.cues if len(text) / SPEECH_CPS + 0.2 > room)
 
-    def plan(self, ex: Exercise) -> str:
-        sets = number_words(ex.sets)
-        if ex.to_failure:
-            text = self.speak.text("plan_failure", duration=duration_words(self.work_of(ex)))
-        elif ex.reps is not None:
-            reps = number_words(ex.reps)
-            if ex.sets == 1:
-                text = self.speak.text("plan_reps_single", reps=reps)
-            else:
-                text = self.speak.text("plan_reps", sets=sets, reps=reps)
-        else:
-            duration = duration_words(ex.work or 0.0)
-            if ex.sets == 1:
-                text = self.speak.text("plan_work_single", duration=duration)
-            else:
-                text = self.speak.text("plan_work", sets=sets, duration=duration)
-        if ex.alternate:
-            text += " " + self.speak.text("plan_alternate", side=self.alternate_sides(ex)[0])
-        elif len(ex.sides) > 1:
-            names = ", ".join(ex.sides[:-1]) + " and " + ex.sides[-1]
-            text += " " + self.speak.text("plan_sides", sides=names)
-        return text
-
     # ---- sets ----------------------------------------------------------------------------
 
     def alternate_sides(self, ex: Exercise) -> tuple[str, ...]:
@@ -299,111 +199,54 @@ class _Compiler:
             return ex.sides
         return (None,)
 
-    def perform(self, perf: _Perf, prepare: bool) -> None:
+    def sides_after_sets(self, ex: Exercise) -> bool:
+        """Whether all sets are done on one side before the next side."""
+        return ex.switch_sides == "after_all_sets" and len(self.set_sides(ex)) > 1
+
+    def set_order(self, ex: Exercise) -> list[tuple[int, str | None]]:
+        """(set, side) of every work window of `ex`, in the order they are done."""
+        sides, sets = self.set_sides(ex), range(1, ex.sets + 1)
+        if self.sides_after_sets(ex):
+            return [(n, side) for side in sides for n in sets]
+        return [(n, side) for n in sets for side in sides]
+
+    def first_set(self, ex: Exercise) -> tuple[int, str | None]:
+        return self.set_order(ex)[0]
+
+    def perform(self, perf: Performance, call: bool = False) -> None:
+        """Every set of `perf`, with the switches and rests between them; `call`: its
+        first set is called by name (a block of a continuous section) instead of "go"."""
         ex = perf.exercise
-        sides = self.set_sides(ex)
-        for n in range(1, ex.sets + 1):
-            for i, side in enumerate(sides):
-                if n == 1 and i == 0 and prepare:
-                    self.prepare_window(perf.facts(n, side))
-                alternate = self.alternate_sides(ex) if ex.alternate else ()
-                self.work_window(ex, n, side, perf.facts(n, side, True, alternate), perf)
-                following = sides[i + 1] if i + 1 < len(sides) else None
-                if following:
-                    self.switch_window(following, perf.facts(n, following))
-            if n < ex.sets:
-                values = {"n": number_words(n + 1), "total": number_words(ex.sets)}
-                if sides[0]:
-                    phrase = self.speak.phrase("next_set_side", side=sides[0], **values)
-                else:
-                    phrase = self.speak.phrase("next_set", **values)
-                self.rest_into(
-                    ex.rest, perf, [(phrase, "next_set")], tips=self.long_cues(ex), next_set=n + 1
-                )
-
-    def prepare_window(self, facts: WindowFacts) -> None:
-        duration = self.countdown + PREPARE_EXTRA
-        side = facts.side
-        if side:
-            first = self.cue(
-                0.0, self.speak.phrase("side_start", side=side), "side", PRIORITY_COUNT
-            )
-        else:
-            first = self.cue(0.0, self.speak.phrase("get_ready"), "get_ready", PRIORITY_INFO)
-        cues = [first, *self.countdown_cues(duration)]
-        self.window(Window(duration, "prepare", "get ready", tuple(cues), facts=facts))
-
-    def switch_window(self, side: str, facts: WindowFacts) -> None:
-        duration = self.routine.settings.switch
-        if duration <= 0:
-            return
-        # The countdown outranks the switch phrase, which falls back to naming the side.
-        switch = self.cue(
-            0.0, self.speak.phrase("switch_sides", side=side), "switch", PRIORITY_COUNT
-        )
-        cues = [switch, *self.countdown_cues(duration)]
-        self.window(Window(duration, "switch", f"switch to {side}", tuple(cues), facts=facts))
+        order = self.set_order(ex)
+        alternate = self.alternate_sides(ex) if ex.alternate else ()
+        for j, (n, side) in enumerate(order):
+            at = len(self.steps)
+            self.work_window(ex, n, side, perf.facts(n, side, True, alternate), perf)
+            if call and j == 0 and at < len(self.steps):
+                window = self.steps[at]
+                if isinstance(window, Window):
+                    name = self.speak.phrase("exercise_name", name=ex.name)
+                    self.steps[at] = with_call(window, name)
+            if j + 1 == len(order):
+                break
+            following, side_next = order[j + 1]
+            facts = perf.facts(following, side_next)
+            if self.sides_after_sets(ex) and side_next != side:
+                self.switch_window(ex, side_next or "", facts, after_sets=True)
+            elif following == n:
+                self.switch_window(ex, side_next or "", facts)
+            else:
+                self.rest_before_set(perf, following, side_next)
 
     def rest_phrase(self, duration: float) -> Phrase:
         return self.speak.phrase(
             "rest", duration=duration_words(duration), seconds=number_words(round(duration))
         )
 
-    def rest_window(
-        self, duration: float, extra: list[tuple[float, Phrase, str]], facts: WindowFacts
-    ) -> None:
-        """A rest that is followed by speech (no countdown at its end)."""
-        cues = [self.cue(0.0, self.rest_phrase(duration), "rest", PRIORITY_COUNT)]
-        for at, phrase, kind in extra:
-            if 0 < at < duration:
-                cues.append(self.cue(at, phrase, kind, PRIORITY_INFO))
-        cues.extend(self.pending_in(_Fitter(cues, duration, earliest=2.5)))
-        self.window(Window(duration, "rest", "rest", tuple(cues), (REST_TONE,), facts))
+    def quiet_moments(self, cues: list[Cue], duration: float, earliest: float) -> _Fitter:
+        return _Fitter(cues, duration, earliest)
 
-    def rest_into(
-        self,
-        duration: float,
-        perf: _Perf,
-        said: list[tuple[Phrase, str]],
-        lead_side: bool = False,
-        tips: tuple[str, ...] = (),
-        next_set: int = 1,
-    ) -> None:
-        """A rest that leads straight into set `next_set` of `perf`: says what comes, ends with
-        the countdown.
-
-        `said` are spoken one after another so the last ends before the countdown;
-        `lead_side` adds which side starts; `tips` (form cues too long for the set) go
-        in the quiet stretch after the rest begins.
-        """
-        ex = perf.exercise
-        first_side = self.set_sides(ex)[0]
-        facts = perf.facts(next_set, first_side)
-        if duration <= 0:
-            self.prepare_window(facts)
-            return
-        cues = [self.cue(0.0, self.rest_phrase(duration), "rest", PRIORITY_COUNT)]
-        spacing = 2.5
-        first = max(duration - self.countdown - 1.0 - spacing * len(said), min(2.5, duration / 3))
-        at = first
-        for phrase, kind in said:
-            cues.append(self.cue(at, phrase, kind, PRIORITY_INFO))
-            at += spacing
-        if lead_side and first_side:
-            side_at = max(at - 0.7, duration - self.countdown - 1.6)
-            side = self.speak.phrase("side_start", side=first_side)
-            cues.append(self.cue(side_at, side, "side", PRIORITY_COUNT))
-        cues = [c for c in cues if c.at < duration]
-        cues.extend(self.countdown_cues(duration))
-        quiet = _Fitter(cues, duration, earliest=2.5)
-        if duration >= 12.0:
-            for text in tips:
-                cues.append(Cue(_t(quiet.place(3.5, text)), text, "tip", PRIORITY_FORM))
-        cues.extend(self.pending_in(quiet))
-        cues.sort(key=lambda c: (c.at, -c.priority))
-        self.window(Window(duration, "rest", "rest", tuple(cues), (REST_TONE,), facts))
-
-    def pending_in(self, quiet: _Fitter) -> list[Cue]:
+    def pending_in(self, quiet: Quiet) -> list[Cue]:
         """The reminder that found no room in the last set, if it fits in this rest."""
         text = self.pending_reminder
         at = quiet.find(3.5, text) if text else None
@@ -424,7 +267,7 @@ class _Compiler:
         n: int,
         side: str | None,
         facts: WindowFacts,
-        perf: _Perf | None = None,
+        perf: Performance | None = None,
     ) -> None:
         """Set `n` of `ex` (on `side`): exactly its written length, coached inside
         (coach/compiler/inside_set.py)."""
@@ -437,7 +280,7 @@ class _Compiler:
         self.window(Window(duration, "work", label, tuple(cues), (GO_TONE,), facts))
 
     def set_context(
-        self, ex: Exercise, n: int, side: str | None, label: str, perf: _Perf | None
+        self, ex: Exercise, n: int, side: str | None, label: str, perf: Performance | None
     ) -> SetContext:
         sides = self.set_sides(ex)
         several = ex.sets * len(sides) > 1
