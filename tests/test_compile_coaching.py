@@ -76,8 +76,8 @@ def test_counting_ends_counts_the_first_reps_then_coaches_then_counts_down() -> 
     ex = Exercise("Squat", reps=20, tempo=3.0, cues=("Chest up.", "Knees out.", "Sit back."))
     tl = timeline_of(routine(ex))
     (work,) = works(tl)
-    said = [(work.rep_at(c.start), c.text) for c in inside(tl, work)]
-    first = [text for rep, text in said if rep is not None and rep <= 3 and text != "Go!"]
+    said = [(work.rep_at(c.start), c.text) for c in inside(tl, work) if c.kind != "go"]
+    first = [text for rep, text in said if rep is not None and rep <= 3]
     assert first[:3] == ["One", "Two", "Three"]
     counts = counts_in(tl)
     assert len(counts) < 14  # far fewer than 20: cues took the place of counts
@@ -212,8 +212,12 @@ def shipped(request: pytest.FixtureRequest) -> Timeline:
 
 
 def test_no_silence_over_eight_seconds_inside_a_working_set(shipped: Timeline) -> None:
+    """A set is never silent for over 8 s; a steady block of timed work of 60 s or more (a
+    walk, a jog) has a line at least every 25 s rather than every few seconds."""
     for window in works(shipped):
-        assert longest_silence(shipped, window) <= 8.0, window.label
+        steady = window.facts.reps is None and window.end - window.start >= 60 * RATE
+        limit = 25.0 if steady else 8.0
+        assert longest_silence(shipped, window) <= limit, window.label
 
 
 def test_every_set_of_an_exercise_with_cues_has_a_form_cue_from_set_one(shipped: Timeline) -> None:
@@ -230,7 +234,7 @@ def test_every_set_of_an_exercise_with_cues_has_a_form_cue_from_set_one(shipped:
             first_form.setdefault(name, forms[0].start)
     assert with_form >= 0.75 * total
     late = {n: (first_form[n] - first_go[n]) / RATE for n in first_form}
-    assert all(seconds <= 20.0 for seconds in late.values()), late
+    assert all(seconds <= 20.0 for seconds in late.values()), {n: s for n, s in late.items() if s > 20}
 
 
 def test_encouragement_in_most_long_sets_and_no_sentence_said_over_six_times(

@@ -93,5 +93,6 @@ def test_a_compiled_script_shows_the_same_chapters_as_the_routine(
     titles = [c["title"] for c in plan["chapters"]]
     assert titles[0] == "Intro" and titles[-1] == "Finish" and len(titles) == 13
     # warm-up: 45 s march + 5 s rest + 30 s squats + 15 s rest; 8 x (20 s work + 10 s rest)
-    # less the last rest; 15 s rest + 60 s walk; a 5 s prepare before each of the 4 moves
-    assert plan["window_seconds"] == 45 + 5 + 30 + 15 + 8 * 20 + 7 * 10 + 15 + 60 + 4 * 5
+    # less the last rest; 15 s rest + 60 s walk; before each of the 4 moves a prepare
+    # window of its get_ready (5 s) and the countdown (3 s)
+    assert plan["window_seconds"] == 45 + 5 + 30 + 15 + 8 * 20 + 7 * 10 + 15 + 60 + 4 * (5 + 3)

@@ -72,23 +72,27 @@ def _expected_sets(plan: dict[str, Any]) -> list[dict[str, Any]]:
             for ex in section["exercises"]:
                 sides = ex["sides"] if ex["sides"] and not ex["alternate"] else [None]
                 counted = ex["reps"] is not None and not ex["to_failure"]
-                for n in range(1, ex["sets"] + 1):
-                    for side in sides:
-                        expected.append(
-                            {
-                                "exercise": ex["name"],
-                                "set": n,
-                                "sets": ex["sets"],
-                                "side": side,
-                                "round": number,
-                                "rounds": rounds,
-                                "reps": ex["reps"] if counted else None,
-                                "hold": ex["hold"] if counted else None,
-                                "to_failure": ex["to_failure"],
-                                "tempo": ex["tempo"],
-                                "alternate": ex["sides"] if ex["alternate"] else None,
-                            }
-                        )
+                sets = range(1, ex["sets"] + 1)
+                if ex["switch_sides"] == "after_all_sets":
+                    order = [(n, side) for side in sides for n in sets]
+                else:
+                    order = [(n, side) for n in sets for side in sides]
+                for n, side in order:
+                    expected.append(
+                        {
+                            "exercise": ex["name"],
+                            "set": n,
+                            "sets": ex["sets"],
+                            "side": side,
+                            "round": number,
+                            "rounds": rounds,
+                            "reps": ex["reps"] if counted else None,
+                            "hold": ex["hold"] if counted else None,
+                            "to_failure": ex["to_failure"],
+                            "tempo": ex["tempo"],
+                            "alternate": ex["sides"] if ex["alternate"] else None,
+                        }
+                    )
     return expected
 
 

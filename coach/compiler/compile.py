@@ -80,6 +80,7 @@ class _Compiler(Between):
             phrases or speaker.variants("reminders"),
         )
         self.has_notch = has_notch  # the routine has harder variants (said at level 2)
+        self.halfway_said = False  # "halfway through the session", said once
 
     @property
     def pending_reminder(self) -> str | None:
@@ -89,7 +90,6 @@ class _Compiler(Between):
     @pending_reminder.setter
     def pending_reminder(self, text: str | None) -> None:
         self.inside.pending_reminder = text
-        self.halfway_said = False  # "halfway through the session", said once
 
     # ---- small helpers -------------------------------------------------------------------
 

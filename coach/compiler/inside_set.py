@@ -56,12 +56,16 @@ from coach.cues.model import (
 )
 from coach.routine.model import Exercise
 
-COUNT_FOR = 9.0  # seconds of reps counted at the start under `counting: ends` (2 or 3 reps)
+COUNT_FOR = 9.0  # seconds of reps counted at the start under `counting: ends` (1 to 3 reps)
 HOLD_WORD = 2.0  # holds at least this long add "hold" to the count
 LONG_HOLD = 3.0  # holds at least this long are coached: "hold", counted down, "and down"
 PULSE_MOVE = 1.5  # at most this long to go down into the pulses, and to come up again
 PULSE_CALL = 0.7  # pulses at least this far apart (s) are each counted
 MAX_QUIET = 5.5  # seconds of guessed silence inside a set after which a filler is said
+# A steady block this long (a walk, a jog) is not a set: a line every few seconds for
+# minutes is nagging, so its quiet stretches may last longer.
+STEADY_WORK = 60.0
+STEADY_QUIET = 18.0
 MAX_REPEAT = 6  # times an optional sentence may be said in a session
 LONG_CUE = 6.0  # seconds: a form cue longer than this is said in the rest, not the set
 BREATH_EVERY = 60.0  # seconds of work between generic breathing reminders
@@ -281,16 +285,19 @@ class SetCoach:
         return cues
 
     def fill_quiet(self, ex: Exercise, cues: list[Cue], duration: float) -> list[Cue]:
-        """Encouragement or breathing in every guessed silence longer than MAX_QUIET."""
+        """Encouragement or breathing in every guessed silence longer than MAX_QUIET
+        (STEADY_QUIET in timed work of STEADY_WORK or more)."""
+        steady = ex.reps is None and duration >= STEADY_WORK
+        quiet = STEADY_QUIET if steady else MAX_QUIET
         turn = 0
         while True:
             end, gap_at, next_at = 0.0, None, None
             for cue in sorted(cues, key=lambda c: c.at):
-                if cue.at - end > MAX_QUIET:
+                if cue.at - end > quiet:
                     gap_at, next_at = end, cue.at
                     break
                 end = max(end, cue.at + speaking_seconds(cue.text))
-            if gap_at is None and duration - 1.0 - end > MAX_QUIET:
+            if gap_at is None and duration - 1.0 - end > quiet:
                 gap_at = end
             if gap_at is None:
                 return cues
@@ -361,7 +368,7 @@ class SetCoach:
         elif mode == "none":
             head = 0
         else:
-            head = max(1, min(max(2, round(COUNT_FOR / shape.rep)), 3, reps - last - 1))
+            head = max(1, min(round(COUNT_FOR / shape.rep), 3, reps - last - 1))
         tail = set(range(reps - last + 2, reps)) if mode == "ends" else set()
         calls: dict[int, Phrase] = {}
         if last:

@@ -230,7 +230,6 @@ class Speaker:
     def __init__(self, book: Phrasebook) -> None:
         self.book = book
         self._uses: dict[str, int] = {}
-        self._last: dict[str, int] = {}
 
     def variants(self, name: str) -> tuple[str, ...]:
         return self.book.templates[name].variants
@@ -240,13 +239,11 @@ class Speaker:
         self._uses[name] = use + 1
         if count == 1:
             return 0
-        # A hash of (template, occurrence) looks random but is the same on every run; never
-        # the same variant twice in a row.
-        index = zlib.crc32(f"{name}#{use}".encode()) % count
-        if index == self._last.get(name):
-            index = (index + 1) % count
-        self._last[name] = index
-        return index
+        # Each template walks its variants in an order that looks random but is the same on
+        # every run: every variant is heard before any is heard again, and never the same
+        # one twice in a row.
+        order = sorted(range(count), key=lambda i: zlib.crc32(f"{name}#{i}".encode()))
+        return order[use % count]
 
     def phrase(self, name: str, /, **values: str) -> Phrase:
         """The next variant of template `name` with `values` filled in."""

@@ -28,6 +28,7 @@ class ExercisePlan:
     to_failure: bool
     sides: tuple[str, ...]
     alternate: bool
+    switch_sides: str  # each_set | after_all_sets
     hold: float
     tempo: float
     rest: float  # between sets
@@ -55,6 +56,8 @@ class ExercisePlan:
             text = f"1 set {each}" if self.to_failure else f"1 set of {each}"
         if self.alternate:
             text += f", alternating {' / '.join(self.sides)}"
+        elif self.sides and self.switch_sides == "after_all_sets" and self.sets > 1:
+            text += f" per side, every set on one side first ({', '.join(self.sides)})"
         elif self.sides:
             text += f" per side ({', '.join(self.sides)})"
         if self.hold:
@@ -71,6 +74,7 @@ class ExercisePlan:
             "to_failure": self.to_failure,
             "sides": list(self.sides),
             "alternate": self.alternate,
+            "switch_sides": self.switch_sides,
             "hold": self.hold,
             "tempo": self.tempo,
             "rest": self.rest,
@@ -228,6 +232,7 @@ def _plan_exercise(base: Exercise, level: int, settings: Settings) -> ExercisePl
         to_failure=ex.to_failure,
         sides=ex.sides,
         alternate=ex.alternate,
+        switch_sides=ex.switch_sides,
         hold=ex.hold,
         tempo=ex.tempo,
         rest=ex.rest,
