@@ -95,8 +95,7 @@ _EXERCISE: tuple[Key, ...] = (
     Key(
         "counting",
         "choice",
-        "Which reps are counted aloud: every, ends (the first and last few; the default) "
-        "or none.",
+        "Which reps are counted aloud: every, ends (the first and last few; the default) or none.",
         choices=COUNTING,
     ),
     Key("pulses", "count", "Small pulses at the bottom of each rep, coached.", low=0, high=20),
