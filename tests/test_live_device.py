@@ -194,7 +194,11 @@ def test_cues_are_heard_on_time_through_pulseaudio(
     assert len(expected) == len(timeline.cues) == 7
 
     recording = tmp_path / "monitor.raw"
-    said = _record(pulse, recording, [sys.executable, "-m", "coach", "play", str(cues), *options])
+    said = _record(
+        pulse,
+        recording,
+        [sys.executable, "-m", "coach", "play", str(cues), "--engine", "pyttsx3", *options],
+    )
     assert f"on {heard_on}" in said, said
     heard = _onsets(np.fromfile(recording, dtype="<i2"))
     spans = f"heard {_spans(heard)}, expected {_spans(expected)}; coach said: {said}"

@@ -184,7 +184,8 @@ def test_a_render_after_an_interrupted_one_is_byte_identical_to_a_clean_one(
     pytest.importorskip("pyttsx3")
     clean_out, interrupted_out = tmp_path / "clean", tmp_path / "again"
     clean = _start(
-        ["render", "tabata", "--no-cover", "-q", "-o", str(clean_out)], tmp_path / "clean-cache"
+        ["render", "tabata", "--engine", "pyttsx3", "--no-cover", "-q", "-o", str(clean_out)],
+        tmp_path / "clean-cache",
     )
     _, err = clean.communicate(timeout=300)
     if clean.returncode != 0 and b"libespeak-ng" in err:
@@ -192,7 +193,10 @@ def test_a_render_after_an_interrupted_one_is_byte_identical_to_a_clean_one(
     assert clean.returncode == 0, err.decode()
 
     cache = tmp_path / "cache"
-    first = _start(["render", "tabata", "--no-cover", "-q", "-o", str(interrupted_out)], cache)
+    first = _start(
+        ["render", "tabata", "--engine", "pyttsx3", "--no-cover", "-q", "-o", str(interrupted_out)],
+        cache,
+    )
     deadline = time.monotonic() + 120
     while len(list(cache.glob("clips/*/*.clip"))) < 15 and time.monotonic() < deadline:
         time.sleep(0.01)  # let it synthesize part of the session, then stop it
@@ -200,7 +204,10 @@ def test_a_render_after_an_interrupted_one_is_byte_identical_to_a_clean_one(
     first.communicate(timeout=120)
     assert first.returncode == 130
     cached = len(list(cache.glob("clips/*/*.clip")))
-    again = _start(["render", "tabata", "--no-cover", "-q", "-o", str(interrupted_out)], cache)
+    again = _start(
+        ["render", "tabata", "--engine", "pyttsx3", "--no-cover", "-q", "-o", str(interrupted_out)],
+        cache,
+    )
     _, err = again.communicate(timeout=300)
     assert again.returncode == 0, err.decode()
     assert cached < len(list(cache.glob("clips/*/*.clip")))  # it did finish the synthesis

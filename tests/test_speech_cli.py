@@ -26,7 +26,7 @@ def test_voices_lists_a_table(runner: CliRunner) -> None:
 def test_voices_of_an_unknown_engine_lists_the_known_ones(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["voices", "--engine", "festival"])
     assert result.exit_code == 2
-    assert "unknown engine 'festival'; known engines: fake, piper, pyttsx3" in result.output
+    assert "unknown engine 'festival'; known engines: auto, fake, piper, pyttsx3" in result.output
 
 
 def test_cache_info_and_clear(runner: CliRunner) -> None:

@@ -72,7 +72,7 @@ def test_no_library_anywhere_gives_one_message_with_the_install_commands(tmp_pat
         "COACH_ESPEAK": "bundled",
         "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]),
     }
-    result = _run([sys.executable, "-m", "coach", "voices"], env)
+    result = _run([sys.executable, "-m", "coach", "voices", "--engine", "pyttsx3"], env)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
@@ -85,7 +85,10 @@ def test_no_library_anywhere_gives_one_message_with_the_install_commands(tmp_pat
 
 @linux_only
 def test_a_bad_switch_value_is_reported() -> None:
-    result = _run([sys.executable, "-m", "coach", "voices"], {"COACH_ESPEAK": "sometimes"})
+    result = _run(
+        [sys.executable, "-m", "coach", "voices", "--engine", "pyttsx3"],
+        {"COACH_ESPEAK": "sometimes"},
+    )
     assert result.returncode == 1
     assert "COACH_ESPEAK='sometimes'" in result.stderr
     assert "Traceback" not in result.stderr

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import click
 
+from coach.commands.speech_options import DEFAULT_ENGINE, engine_help
 from coach.terminal import printable
-
-DEFAULT_ENGINE = "pyttsx3"
 
 
 @click.command("voices")
@@ -16,14 +15,18 @@ DEFAULT_ENGINE = "pyttsx3"
     show_default=True,
     envvar="COACH_ENGINE",
     metavar="NAME",
-    help="Engine whose voices to list: pyttsx3, piper or fake.",
+    help=engine_help("Engine whose voices to list"),
 )
 @click.option("--language", default=None, metavar="CODE", help="Only voices for this language.")
 def voices_command(engine: str, language: str | None) -> None:
     """List the voices an engine offers (use an ID with --voice)."""
+    from coach.speech.auto import AUTO
     from coach.speech.engines import create_engine
 
-    voices = create_engine(engine).voices()
+    chosen = create_engine(engine)
+    if engine == AUTO:
+        click.echo(f"engine: {chosen.NAME} (chosen by auto)", err=True)
+    voices = chosen.voices()
     if language:
         wanted = language.lower()
         voices = [v for v in voices if any(x.lower().startswith(wanted) for x in v.languages)]

@@ -12,7 +12,18 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-DEFAULT_ENGINE = "pyttsx3"  # mirrors coach.speech.DEFAULT_ENGINE without importing it
+DEFAULT_ENGINE = "auto"  # mirrors coach.speech.DEFAULT_ENGINE without importing it
+
+
+def engine_help(what: str = "Speech engine") -> str:
+    """--engine's help, saying which engine `auto` picks on this machine."""
+    from coach.speech.auto import auto_choice
+
+    return (
+        f"{what}: auto (default: piper when the neural extra is installed, else pyttsx3;"
+        f" here {auto_choice()}), piper (neural), pyttsx3 (espeak-ng, offline) or fake"
+        " (test tones). Env: COACH_ENGINE."
+    )
 
 
 def speech_options(command: F) -> F:
@@ -24,8 +35,7 @@ def speech_options(command: F) -> F:
             show_default=True,
             envvar="COACH_ENGINE",
             metavar="NAME",
-            help="Speech engine: pyttsx3 (offline, default), piper (neural, optional extra) "
-            "or fake (test tones). Env: COACH_ENGINE.",
+            help=engine_help(),
         ),
         click.option(
             "--voice",
@@ -38,7 +48,8 @@ def speech_options(command: F) -> F:
             type=click.IntRange(40, 600),
             default=None,
             metavar="WPM",
-            help="Speaking rate in words per minute (pyttsx3 default: 200).",
+            help="Pace of instructions in words per minute, as measured on the clips"
+            " (default: 160; counts and one- or two-word calls go about 1.5 times faster).",
         ),
         click.option(
             "--volume",

