@@ -342,11 +342,13 @@ exercises:
 """
 
 
-def _render_and_listen(tmp_path: Path, engine: str) -> dict[str, Any]:
+def _render_and_listen(tmp_path: Path, engine: str, *options: str) -> dict[str, Any]:
     routine = tmp_path / "tiny.yaml"
     routine.write_text(TINY, encoding="utf-8")
-    out = tmp_path / engine
-    rendered = run("-m", "coach", "render", str(routine), "--engine", engine, "-o", str(out))
+    out = tmp_path / "-".join((engine, *options))
+    rendered = run(
+        "-m", "coach", "render", str(routine), "--engine", engine, *options, "-o", str(out)
+    )
     assert rendered.returncode == 0, rendered.stderr
     done = run(str(LISTEN), str(out / "tiny.mp3"), "--json")
     assert done.returncode in (0, 1), done.stderr
@@ -358,11 +360,12 @@ def _render_and_listen(tmp_path: Path, engine: str) -> dict[str, Any]:
 @pytest.mark.skipif(_have_stt() is not None, reason=str(_have_stt()))
 def test_listen_hears_the_default_voice_say_a_sentence(tmp_path: Path) -> None:
     result = _render_and_listen(tmp_path, "pyttsx3")
-    first = next(c for c in result["cues"] if c["text"].startswith("Stand up straight"))
-    # pocketsphinx's general model hears espeak poorly (docs/coaching.md): 4 of these 8 words
-    # here, where the neural voice gets all 8. Three of them, at their time, is the floor.
-    assert first["heard"] >= 3, first
-    assert result["heard_share"] > 0
+    # pocketsphinx's general model hears espeak poorly (docs/coaching.md), but the default
+    # pace (160 words a minute) is heard better than espeak's old 240: 28 % against 12 % of
+    # the words here, at their times.
+    hurried = _render_and_listen(tmp_path, "pyttsx3", "--rate", "240")
+    assert result["heard_share"] > hurried["heard_share"], (result, hurried)
+    assert result["heard_share"] >= 20.0, result
 
 
 @pytest.mark.slow
