@@ -67,7 +67,7 @@ def _write_csv(entries: list[Entry]) -> None:
 
 
 def _print_table(entries: list[Entry]) -> None:
-    rows = [("WHEN", "WHAT", "LEVEL", "LENGTH", "RESULT")]
+    rows = [("WHEN", "WHAT", "LEVEL", "REACHED", "RESULT")]
     for entry in entries:
         rows.append(
             (

@@ -64,13 +64,12 @@ def next_command(program: str, as_json: bool) -> None:
     lines += [body[0], *body[1:]]
     last = upcoming.last
     if upcoming.again and last is not None:
-        where = ""
+        where = f" at {format_duration(round(last.seconds))}" if last.seconds else ""
         if last.chapter is not None and last.chapters:
-            where = f" at chapter {last.chapter} of {last.chapters}"
+            where += f", in chapter {last.chapter} of {last.chapters}"
             if last.chapter_title:
                 where += f" ({last.chapter_title})"
-        ran = f" after {format_duration(round(last.seconds))}" if last.seconds else ""
-        lines += ["", f"Last time this session stopped{where}{ran}: it comes again."]
+        lines += ["", f"Last time this session stopped{where}: it comes again."]
     elif differences and upcoming.last_session is not None:
         lines += ["", f"Since {upcoming.last_session.label}:"]
         lines += [f"  {line}" for line in differences]
