@@ -75,9 +75,9 @@ def show_command(program: str, as_json: bool) -> None:
             week = session.week
             lines += ["", f"Week {week}"]
         mark = marks.get(session.index, "")
-        body = session_lines(session, lengths.of(session))
+        body = session_lines(session, lengths.of(session), indent="")
         lines.append(f"  {session.label:<6} {mark:<5} {body[0]}")
-        lines += [f"               {line.strip()}" for line in body[1:]]
+        lines += [f"               {line}" for line in body[1:]]
     click.echo(printable("\n".join(lines)))
 
 

@@ -5,6 +5,9 @@ count, and are themselves done at week 1's numbers. A step applies once every
 `every` weeks of progress. A percentage compounds on the number as written and is
 rounded once, half up, to a whole number (reps, seconds of work), so rounding never
 accumulates. A cap stops growth but never lowers a number the routine wrote.
+
+A start (`start_reps: 12`) makes week 1 begin below the routine's number, which is
+then the cap unless a max is given: a program that builds up to the routine.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ class Rules:
     max_sets: int | None = None
     max_work: float | None = None
     max_rounds: int | None = None
+    start_reps: int | None = None  # week 1 starts here (if below the routine's)
+    start_sets: int | None = None
+    start_work: float | None = None
 
 
 NO_RULES = Rules()
@@ -64,29 +70,45 @@ def grow(base: float, step: Step | None, progress: int, cap: float | None) -> fl
     return grown
 
 
+def grow_from(
+    written: float, start: float | None, step: Step | None, progress: int, cap: float | None
+) -> float:
+    """Like `grow`, from `start` when it is below `written`, then capped at `written`
+    (or at `cap`, when one is given)."""
+    if start is None or start >= written:
+        return grow(written, step, progress, cap)
+    return grow(start, step, progress, written if cap is None else cap)
+
+
 def progress_exercise(exercise: Exercise, rules: Rules, progress: int) -> Exercise:
     """`exercise` (and its harder variant) in a week with `progress` weeks of progress."""
     notch = exercise.notch
     if notch is not None:
         notch = progress_exercise(notch, rules, progress)
     changes: dict[str, object] = {"notch": notch}
-    changes["sets"] = int(grow(exercise.sets, rules.sets, progress, rules.max_sets))
+    changes["sets"] = int(
+        grow_from(exercise.sets, rules.start_sets, rules.sets, progress, rules.max_sets)
+    )
     if exercise.reps is not None and not exercise.to_failure:
-        changes["reps"] = int(grow(exercise.reps, rules.reps, progress, rules.max_reps))
+        changes["reps"] = int(
+            grow_from(exercise.reps, rules.start_reps, rules.reps, progress, rules.max_reps)
+        )
     if exercise.work is not None and not exercise.to_failure:
-        changes["work"] = float(grow(exercise.work, rules.work, progress, rules.max_work))
+        changes["work"] = float(
+            grow_from(exercise.work, rules.start_work, rules.work, progress, rules.max_work)
+        )
     return replace(exercise, **changes)  # type: ignore[arg-type]
 
 
 def progress_routine(
     routine: Routine, rules_for: dict[str, Rules], default: Rules, progress: int | None
 ) -> Routine:
-    """`routine` with every exercise grown for `progress` (None: a deload week, as written).
+    """`routine` with every exercise grown for `progress` (None: a deload week, as week 1).
 
     `rules_for` maps an exercise's name (or its harder variant's) to its own rules.
     """
-    if progress is None or progress == 0:
-        return routine
+    if progress is None:
+        progress = 0  # a deload week: week 1's numbers
     sections = []
     for section in routine.sections:
         exercises = tuple(

@@ -26,6 +26,27 @@ _RULES: tuple[Key, ...] = (
     Key("max_sets", "count", "Sets never grow past this.", low=1, high=50),
     Key("max_work", "duration", "Timed work never grows past this.", positive=True),
     Key("max_rounds", "count", "Rounds never grow past this.", low=1, high=50),
+    Key(
+        "start_reps",
+        "count",
+        "Week 1 starts at this many reps (below the routine's).",
+        low=1,
+        high=500,
+    ),
+    Key(
+        "start_sets",
+        "count",
+        "Week 1 starts at this many sets (below the routine's).",
+        low=1,
+        high=50,
+    ),
+    Key(
+        "start_work",
+        "duration",
+        "Week 1 starts at this much work (below the routine's).",
+        positive=True,
+        low=1.0,
+    ),
 )
 
 OBJECTS: dict[str, tuple[Key, ...]] = {

@@ -54,7 +54,15 @@ class Lengths:
 
 
 def session_dict(session: Session, seconds: float) -> dict[str, Any]:
+    """A session as `coach program show --json` gives it."""
     routine = session.routine.at_level(session.level)
+    exercises = []
+    for section in routine.sections:
+        for ex in section.exercises:
+            entry = exercise_dict(ex)
+            if section.is_circuit:
+                entry["rounds"] = section.rounds
+            exercises.append(entry)
     return {
         "week": session.week,
         "day": session.day,
@@ -63,7 +71,7 @@ def session_dict(session: Session, seconds: float) -> dict[str, Any]:
         "title": session.base.title,
         "level": session.level,
         "deload": session.deload,
-        "exercises": [exercise_dict(ex) for ex in routine.exercises],
+        "exercises": exercises,
         "estimated_seconds": round(seconds, 1),
     }
 
@@ -82,20 +90,25 @@ def step_text(step: Step | None, unit: str = "") -> str:
 
 
 def rules_text(rules: Rules) -> list[str]:
-    """The rules in words: `reps +2 a week (at most 30)`."""
+    """The rules in words: `reps from 12, +2 a week (at most 30)`."""
     out = []
-    for name, step, cap in (
-        ("reps", rules.reps, rules.max_reps),
-        ("sets", rules.sets, rules.max_sets),
-        ("work", rules.work, rules.max_work),
-        ("rounds", rules.rounds, rules.max_rounds),
+    for name, step, cap, start in (
+        ("reps", rules.reps, rules.max_reps, rules.start_reps),
+        ("sets", rules.sets, rules.max_sets, rules.start_sets),
+        ("work", rules.work, rules.max_work, rules.start_work),
+        ("rounds", rules.rounds, rules.max_rounds, None),
     ):
-        if step is None:
+        if step is None and start is None:
             continue
-        text = f"{name} {step_text(step, 's' if name == 'work' else '')}"
+        timed = name == "work"
+        text = name
+        if start is not None:
+            text += f" from {format_duration(start) if timed else start}"
+            text += "," if step is not None else ""
+        if step is not None:
+            text += f" {step_text(step, 's' if timed else '')}"
         if cap is not None:
-            shown = format_duration(cap) if name == "work" else str(cap)
-            text += f" (at most {shown})"
+            text += f" (at most {format_duration(cap) if timed else cap})"
         out.append(text)
     return out
 
@@ -115,7 +128,7 @@ def program_rules_text(program: Program) -> str:
 
 
 def session_lines(session: Session, seconds: float, indent: str = "      ") -> list[str]:
-    """The session's exercises, one a line: `Squat  3 x 12 reps`."""
+    """The session's exercises, one a line (`Squat  3 x 12 reps`), circuits with rounds."""
     from coach.program.upcoming import amount
     from coach.routine.durations import format_estimate
 
@@ -125,7 +138,12 @@ def session_lines(session: Session, seconds: float, indent: str = "      ") -> l
     )
     lines = [head]
     width = max((len(ex.name) for ex in routine.exercises), default=0)
-    for ex in routine.exercises:
-        sides = " per side" if ex.sides and not ex.alternate else ""
-        lines.append(f"{indent}{ex.name.ljust(width)}  {amount(ex)}{sides}")
+    for section in routine.sections:
+        inner = indent
+        if section.is_circuit:
+            lines.append(f"{indent}{section.title or 'Circuit'}: {section.rounds} rounds of")
+            inner = indent + "  "
+        for ex in section.exercises:
+            sides = " per side" if ex.sides and not ex.alternate else ""
+            lines.append(f"{inner}{ex.name.ljust(width)}  {amount(ex)}{sides}")
     return lines
