@@ -16,7 +16,7 @@ def script_options(command: F) -> F:
     options = [
         click.option(
             "--level",
-            type=click.IntRange(1, 9),
+            type=click.IntRange(1, 2),
             default=None,
             metavar="N",
             help="Difficulty level: 2 takes every exercise up a notch (default: the routine's).",
