@@ -1,4 +1,4 @@
-"""Where coach keeps things: the built-in routines and the cache folder.
+"""Where coach keeps things: the built-in routines, the cache and the data folder.
 
 Imports nothing heavy, so start-up paths (`coach list`) can use it.
 """
@@ -11,6 +11,7 @@ from pathlib import Path
 import coach
 
 CACHE_ENV = "COACH_CACHE_DIR"
+DATA_ENV = "COACH_DATA_DIR"
 ROUTINE_SUFFIXES = (".yaml", ".yml")
 # where a wheel puts the top-level routines/ folder (see package-dir in pyproject.toml)
 PACKAGED_ROUTINES = "builtin_routines"
@@ -24,6 +25,16 @@ def default_cache_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("coach"))
+
+
+def default_data_dir() -> Path:
+    """COACH_DATA_DIR if set, else the user's data folder for coach (where the log is)."""
+    override = os.environ.get(DATA_ENV)
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("coach"))
 
 
 def routines_dir() -> Path:

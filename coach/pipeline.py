@@ -1,19 +1,93 @@
-"""From what the user names on the command line to a cue script."""
+"""From what the user names on the command line to a cue script.
+
+A ref is a .cues file (read as is), a program (its next session; see
+`coach.program.reader.is_program_ref`: a file named *.program.yaml or a built-in
+program's name), or else a routine (a .yaml file or a built-in name).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from coach.cues.model import CueScript
-from coach.errors import InputError
+from coach.errors import CoachError, InputError, Problem
 
 if TYPE_CHECKING:
+    from coach.program.model import Program
+    from coach.program.schedule import Session
     from coach.routine.model import Routine
 
 CUES_SUFFIX = ".cues"
+# top-level keys of a program: a routine file holding them was probably meant as one
+_PROGRAM_KEYS = ("weeks", "schedule", "progression", "sessions_per_week")
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a ref names: a routine, and the program session it is when it is one."""
+
+    routine: Routine
+    program: Program | None = None
+    session: Session | None = None
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A compiled ref: the cue script, and the program session it is when it is one."""
+
+    script: CueScript
+    program: Program | None = None
+    session: Session | None = None
+
+
+def load_target(ref: str) -> Target:
+    """The routine `ref` names: a routine, or a program's next session from the log."""
+    from coach.program.reader import is_program_ref
+
+    if is_program_ref(ref):
+        from coach.program.reader import load_program
+        from coach.program.schedule import build_schedule
+        from coach.program.upcoming import upcoming_for
+
+        program = load_program(ref)
+        upcoming = upcoming_for(program, build_schedule(program))
+        if upcoming.session is None:
+            raise CoachError(
+                f"every session of {program.title!r} is done ({upcoming.done} of "
+                f"{program.session_count}); `coach log undo` takes back the last one, and "
+                f"`coach render {ref} --week N` renders any week again"
+            )
+        return Target(upcoming.session.routine, program, upcoming.session)
+    from coach.routine import load_routine
+
+    try:
+        return Target(load_routine(ref))
+    except InputError as error:
+        raise _program_hint(error) from None
+
+
+def _program_hint(error: InputError) -> InputError:
+    """The error, with a hint when the routine file looks like a program."""
+    for problem in error.problems:
+        if any(problem.message.startswith(f"unknown key '{key}'") for key in _PROGRAM_KEYS):
+            hint = Problem(
+                problem.file,
+                problem.line,
+                problem.column,
+                "this looks like a program (weeks of sessions): a program file's name "
+                "ends in .program.yaml (see docs/programs.md)",
+            )
+            return InputError([*error.problems, hint])
+    return error
 
 
 def load_script(ref: str, level: int | None = None, phrases: str | None = None) -> CueScript:
+    """The cue script of `ref` (see `load`)."""
+    return load(ref, level, phrases).script
+
+
+def load(ref: str, level: int | None = None, phrases: str | None = None) -> Loaded:
     """A .cues file is read as is; anything else is loaded as a routine and compiled.
 
     `level` and `phrases` shape the compilation, so they cannot apply to a .cues
@@ -28,16 +102,15 @@ def load_script(ref: str, level: int | None = None, phrases: str | None = None) 
             )
         from coach.cues.text import read_cues
 
-        return read_cues(ref)
+        return Loaded(read_cues(ref))
     from coach.compiler import compile_routine, load_phrasebook
-    from coach.routine import load_routine
 
     book = load_phrasebook(phrases)
-    routine = load_routine(ref)
-    report_warnings(routine_warnings(routine, level))
-    script = compile_routine(routine, level=level, phrasebook=book)
-    report_warnings([f"{routine.source}: warning: {line}" for line in script.warnings])
-    return script
+    target = load_target(ref)
+    report_warnings(routine_warnings(target.routine, level))
+    script = compile_routine(target.routine, level=level, phrasebook=book)
+    report_warnings([f"{target.routine.source}: warning: {line}" for line in script.warnings])
+    return Loaded(script, target.program, target.session)
 
 
 def routine_warnings(routine: Routine, level: int | None = None) -> list[str]:

@@ -27,5 +27,6 @@ def fake_engine() -> FakeEngine:
 def _isolated_cache(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Never touch the user's clip cache from a test."""
+    """Never touch the user's clip cache, or their session log, from a test."""
     monkeypatch.setenv("COACH_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path_factory.mktemp("data")))

@@ -112,6 +112,10 @@ def test_the_wheel_holds_every_file_of_the_package_and_every_routine(wheel: Path
         if path.is_file() and "__pycache__" not in path.parts and not path.name.startswith(".")
     }
     expected |= {f"coach/builtin_routines/{path.name}" for path in ROUTINES.glob("*.yaml")}
+    expected |= {
+        f"coach/builtin_routines/programs/{path.name}"
+        for path in (ROUTINES / "programs").glob("*.program.yaml")
+    }
     with zipfile.ZipFile(wheel) as archive:
         shipped = {name for name in archive.namelist() if not name.startswith("coach-")}
     assert sorted(expected - shipped) == []
@@ -128,6 +132,22 @@ def test_the_installed_coach_lists_every_builtin_routine(installed: Path, elsewh
     listed = sorted(line.split()[0] for line in table.splitlines()[1:] if line.strip())
     assert listed == ROUTINE_NAMES
     assert len(listed) == 7
+
+
+def test_the_installed_coach_lists_and_shows_every_builtin_program(
+    installed: Path, elsewhere: Path
+) -> None:
+    table = _run([installed / "coach", "program", "list"], elsewhere)
+    listed = sorted(line.split()[0] for line in table.splitlines()[1:] if line.strip())
+    shipped = sorted(
+        path.name.removesuffix(".program.yaml")
+        for path in (ROUTINES / "programs").glob("*.program.yaml")
+    )
+    assert listed == shipped
+    assert len(listed) >= 4
+    for name in listed:
+        data = json.loads(_run([installed / "coach", "program", "show", name, "--json"], elsewhere))
+        assert data["sessions"]
 
 
 @pytest.mark.parametrize("name", ROUTINE_NAMES)

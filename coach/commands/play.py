@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from coach.commands.script_options import script_options
 from coach.commands.speech_options import speech_options
+
+if TYPE_CHECKING:
+    from coach.live.player import Player
+    from coach.pipeline import Loaded
 
 
 @click.command("play")
@@ -42,6 +47,11 @@ from coach.commands.speech_options import speech_options
     help="A PulseAudio sink or a PortAudio device (name or number) to play on instead of "
     "the default one; `coach devices` lists them.",
 )
+@click.option(
+    "--no-log",
+    is_flag=True,
+    help="Do not record the session in the log (`coach log`).",
+)
 @click.option("--events", default=None, hidden=True, help="Write the event log here (JSON lines).")
 def play_command(
     source: str,
@@ -56,12 +66,15 @@ def play_command(
     music: str | None,
     output: str,
     device: str | None,
+    no_log: bool,
     events: str | None,
 ) -> None:
     """Play ROUTINE (a built-in name or a .yaml file) or a .cues file live.
 
+    A PROGRAM (a .program.yaml file or a built-in program) plays its next session.
     On a terminal: a status screen and keys (space pause, n next, p back,
-    +/- volume, q quit). Otherwise one line per chapter.
+    +/- volume, q quit). Otherwise one line per chapter. When the session ends or
+    is stopped it is recorded in the log, with how far it got (`coach log`).
     """
     from coach.audio.clip import SAMPLE_RATE
     from coach.commands.script_options import report_fit
@@ -70,10 +83,11 @@ def play_command(
     from coach.live.player import Player
     from coach.live.program import chapter_titles, resolve_in_background
     from coach.live.session import is_interactive, play, start_position
-    from coach.pipeline import load_script
+    from coach.pipeline import load
     from coach.terminal import printable
 
-    script = load_script(source, level=level, phrases=phrases)
+    loaded = load(source, level=level, phrases=phrases)
+    script = loaded.script
     speaker = voice_from_options(engine, voice, rate, volume)
     sink = open_output(
         output, SAMPLE_RATE, device
@@ -95,15 +109,34 @@ def play_command(
     report_fit([printable(w) for w in program.timeline.warnings], strict)
     click.echo(printable(f"Playing {script.title!r} on {sink.describe()}"), err=True)
     player = Player(program, start=start)
+    code = 130  # should play() itself fail, the session was stopped
     try:
         code = play(player, sink, is_interactive())
     finally:
         player.close()
         if events:
             write_events(events, player)
+        if not no_log:
+            _record(loaded, player, code)
     report_fit([printable(w) for w in program.timeline.warnings[shown:]], False)
     if code:
         sys.exit(code)
+
+
+def _record(loaded: Loaded, player: Player, code: int) -> None:
+    """Log the session: finished when its end was heard, else the chapter it stopped in."""
+    from coach.commands.log import record_session
+
+    timeline = player.program.timeline
+    finished = code == 0 and any(event.kind == "end" for event in player.events)
+    position = min(player.heard_position(), timeline.length)
+    chapter: int | None = None
+    title = ""
+    if timeline.chapters:
+        index = timeline.chapter_at(max(0, position - 1) if finished else position)
+        chapter, title = index + 1, timeline.chapters[index].title
+    seconds = position / timeline.sample_rate
+    record_session(loaded, finished, seconds, chapter, player.program.chapter_count, title)
 
 
 def write_events(path: str, player: object) -> None:

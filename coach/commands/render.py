@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from coach.audio.clip import Clip
+    from coach.cues.model import CueScript
+    from coach.render.render import Album
     from coach.speech.voice import Voice
 
 
@@ -108,6 +111,19 @@ def _encoding_bar(
     help="Title in the tags and on the cover. Default: the routine's title, plus the level"
     " and 'edited' where they apply.",
 )
+@click.option(
+    "--all",
+    "every_session",
+    is_flag=True,
+    help="For a PROGRAM: render every session, as numbered files (W1D1, W1D2, ...).",
+)
+@click.option(
+    "--week",
+    type=click.IntRange(1, 52),
+    default=None,
+    metavar="N",
+    help="For a PROGRAM: render every session of week N.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @script_options
 @speech_options
@@ -121,6 +137,8 @@ def render_command(
     jobs: int,
     name: str | None,
     title: str | None,
+    every_session: bool,
+    week: int | None,
     quiet: bool,
     level: int | None,
     phrases: str | None,
@@ -136,11 +154,12 @@ def render_command(
     DIR/<routine>/NN-<exercise>.mp3 and a .m3u8 playlist; beside every MP3 a
     .lrc (lyrics: the cue being spoken) and a .timeline.json. Another level is
     named <routine>-level-N; an edited .cues file is named after that file.
+
+    A PROGRAM renders its next session; with --all (or --week N) every session (of
+    that week), into DIR/<program>/ as W1D1-..., W1D2-..., track numbers in order.
     """
-    from coach.pipeline import CUES_SUFFIX, load_script
-    from coach.render.names import render_names
-    from coach.render.render import parse_bitrate, render_timeline
-    from coach.resolve import chapter_titles, resolve
+    from coach.pipeline import load_script
+    from coach.render.render import parse_bitrate
 
     parse_bitrate(bitrate)  # a bad value fails before any speech is synthesized
     if music is not None:
@@ -150,9 +169,93 @@ def render_command(
 
         if not Path(music).is_file():
             raise InputError(f"{music}: music file not found")
-    show = not quiet and sys.stderr.isatty()
-    script = load_script(routine, level=level, phrases=phrases)
+    options = _Options(out_dir, split, bitrate, music, no_cover, jobs, quiet, strict)
     speaker = voice_from_options(engine, voice, rate, volume)
+    if every_session or week is not None:
+        if name is not None or title is not None:
+            from coach.errors import InputError
+
+            raise InputError("--name and --title name one file; --all and --week name each")
+        _render_program(routine, week, level, phrases, speaker, options)
+        return
+    script = load_script(routine, level=level, phrases=phrases)
+    _render_script(script, routine, speaker, options, name, title)
+
+
+@dataclass(frozen=True)
+class _Options:
+    out_dir: str
+    split: str
+    bitrate: str
+    music: str | None
+    no_cover: bool
+    jobs: int
+    quiet: bool
+    strict: bool
+
+
+def _render_program(
+    ref: str,
+    week: int | None,
+    level: int | None,
+    phrases: str | None,
+    speaker: Voice,
+    options: _Options,
+) -> None:
+    """Every session of a program (or of one week) as numbered files in one folder."""
+    from pathlib import Path
+
+    from coach.compiler import compile_routine, load_phrasebook
+    from coach.errors import InputError
+    from coach.program.reader import is_program_ref, load_program
+    from coach.program.schedule import build_schedule
+    from coach.render.names import slugify
+    from coach.render.render import Album
+
+    if not is_program_ref(ref):
+        raise InputError(
+            f"{ref}: --all and --week render the sessions of a program (a .program.yaml file "
+            "or a built-in program); a routine is one session"
+        )
+    program = load_program(ref)
+    sessions = build_schedule(program)
+    chosen = [s for s in sessions if week is None or s.week == week]
+    if not chosen:
+        raise InputError(f"--week {week}: {program.title!r} has weeks 1 to {len(program.weeks)}")
+    book = load_phrasebook(phrases)
+    folder = Path(options.out_dir) / slugify(program.name, fallback="program")
+    width = len(str(len(program.weeks)))
+    for session in chosen:
+        script = compile_routine(session.routine, level=level, phrasebook=book)
+        label = f"W{session.week:0{width}d}D{session.day}"
+        stem = slugify(f"{label}-{session.base.name or session.base.title}", fallback=label)
+        if script.level > 1:
+            stem += f"-level-{script.level}"
+        shown = f"{label} {session.base.title}"
+        if script.level > 1:
+            shown += f" (level {script.level})"
+        album = Album(program.title, session.index + 1, len(sessions))
+        _render_script(
+            script, ref, speaker, replace(options, out_dir=str(folder)), stem, shown, album
+        )
+
+
+def _render_script(
+    script: CueScript,
+    ref: str,
+    speaker: Voice,
+    options: _Options,
+    name: str | None,
+    title: str | None,
+    album: Album | None = None,
+) -> None:
+    from coach.pipeline import CUES_SUFFIX
+    from coach.render.names import render_names
+    from coach.render.render import render_timeline
+    from coach.resolve import chapter_titles, resolve
+
+    show = not options.quiet and sys.stderr.isatty()
+    strict, out_dir, split = options.strict, options.out_dir, options.split
     if show:
         chapters = chapter_titles(script)
         with click.progressbar(length=len(chapters), label="Synthesizing", file=sys.stderr) as bar:
@@ -160,7 +263,7 @@ def render_command(
     else:
         timeline = resolve(script, speaker)
     report_fit(timeline.warnings, strict)
-    edited = routine if routine.lower().endswith(CUES_SUFFIX) else None
+    edited = ref if ref.lower().endswith(CUES_SUFFIX) else None
     stem, shown = render_names(script.title, script.routine, script.level, edited)
     rate_hz = timeline.sample_rate
     with _encoding_bar(show, timeline.length, timeline.duration) as progress:
@@ -168,17 +271,18 @@ def render_command(
             timeline,
             out_dir,
             split,
-            bitrate,
-            music,
-            not no_cover,
-            jobs,
+            options.bitrate,
+            options.music,
+            not options.no_cover,
+            options.jobs,
             progress,
             name=name or stem,
             title=title or shown,
+            album=album,
         )
     for path in result.tracks:
         click.echo(printable(str(path)))
-    if not quiet:
+    if not options.quiet:
         minutes, seconds = divmod(round(timeline.length / rate_hz), 60)
         click.echo(
             f"{len(result.tracks)} track{'s' if len(result.tracks) != 1 else ''}, "

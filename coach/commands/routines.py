@@ -57,7 +57,7 @@ def _routine_rows(problems: list[Problem], texts: list[str]) -> list[tuple[str, 
 
 
 @click.command("show")
-@click.argument("routine", metavar="ROUTINE|FILE.cues")
+@click.argument("routine", metavar="ROUTINE|PROGRAM|FILE.cues")
 @click.option(
     "--level",
     type=click.IntRange(1, 2),
@@ -67,6 +67,8 @@ def _routine_rows(problems: list[Problem], texts: list[str]) -> list[tuple[str, 
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
 def show_command(routine: str, level: int | None, as_json: bool) -> None:
     """Print the session plan of ROUTINE (a .yaml file or a built-in name) or of a .cues file.
+
+    For a PROGRAM (a .program.yaml file or a built-in program): its next session.
 
     For a routine: sets, reps or work time, sides, holds and rests of every
     exercise, and an estimate of the total length. For a cue script: its
@@ -85,11 +87,10 @@ def show_command(routine: str, level: int | None, as_json: bool) -> None:
         script_plan = plan_script(read_cues(routine), default_voice_speech())
         data, text = script_plan.to_dict(), format_script_plan(script_plan)
     else:
-        from coach.pipeline import report_warnings, routine_warnings
-        from coach.routine import load_routine
+        from coach.pipeline import load_target, report_warnings, routine_warnings
         from coach.routine.plan import format_plan, plan_routine
 
-        loaded = load_routine(routine)
+        loaded = load_target(routine).routine  # a program: its next session
         report_warnings(routine_warnings(loaded, level))
         plan = plan_routine(loaded, default_voice_speech(), level)
         data, text = plan.to_dict(), format_plan(plan)
@@ -158,8 +159,17 @@ def _check_routine(name: str) -> None:
     """
     from coach.compiler import compile_routine
     from coach.pipeline import report_warnings, routine_warnings
+    from coach.program.reader import is_program_ref
     from coach.routine import load_routine
 
+    if is_program_ref(name):
+        from coach.program.reader import load_program
+        from coach.program.schedule import build_schedule
+
+        program = load_program(name)
+        for session in build_schedule(program):  # every session compiles at its level
+            compile_routine(session.routine, session.level)
+        return
     routine = load_routine(name)
     # the compiler checks what only it knows, such as phrase override names
     for level in (1, 2):

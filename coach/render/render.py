@@ -66,6 +66,16 @@ class Track:
     chapters: tuple[int, ...]  # indices into timeline.chapters that this file marks
 
 
+@dataclass(frozen=True)
+class Album:
+    """Where a session's file goes in a series of sessions (a program): the album's
+    title and the track's number among all of them, for the tags."""
+
+    title: str
+    number: int
+    total: int
+
+
 @dataclass
 class RenderResult:
     """What a render produced."""
@@ -228,11 +238,13 @@ def render_timeline(
     remember_plan: bool = True,
     name: str | None = None,
     title: str | None = None,
+    album: Album | None = None,
 ) -> RenderResult:
     """Write the MP3 file(s) and sidecars for `timeline` into `out_dir`.
 
     `name` is the file name (made safe; default: the routine's name) and `title` the
-    title in the tags (default: the session's). With `remember_plan`, the loudness plan
+    title in the tags (default: the session's); `album` puts a one-file session in a
+    series (its album and track number in the tags). With `remember_plan`, the loudness plan
     is kept in the cache folder and reused when the same session is rendered again
     (see coach.audio.plancache)."""
     if split not in SPLITS:
@@ -290,7 +302,7 @@ def render_timeline(
                 )
         art = extras.result()
         for track, temp in group:
-            write_tags(temp, _tags_for(timeline, track, art))
+            write_tags(temp, _tags_for(timeline, track, art, album))
 
     helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-extras")
     try:
@@ -385,7 +397,9 @@ def _settle(extras: Future[bytes | None] | None) -> None:
             extras.result()
 
 
-def _tags_for(timeline: Timeline, track: Track, art: bytes | None) -> TrackTags:
+def _tags_for(
+    timeline: Timeline, track: Track, art: bytes | None, album: Album | None = None
+) -> TrackTags:
     rate = timeline.sample_rate
     marks = []
     if track.total == 1 and len(track.chapters) > 1:
@@ -395,11 +409,14 @@ def _tags_for(timeline: Timeline, track: Track, art: bytes | None) -> TrackTags:
             start = 0 if position == 0 else span.start
             end = spans[position + 1].start if position + 1 < len(spans) else timeline.length
             marks.append(ChapterMark(span.title, start * 1000 // rate, end * 1000 // rate))
+    number, total = track.number, track.total
+    if album is not None and track.total == 1:
+        number, total = album.number, album.total
     return TrackTags(
         title=track.title,
-        album=album_title(timeline),
-        track=track.number,
-        total=track.total,
+        album=album.title if album is not None else album_title(timeline),
+        track=number,
+        total=total,
         cover=art,
         chapters=marks,
         comment="Made with coach",
