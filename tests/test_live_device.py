@@ -350,7 +350,17 @@ def test_live_is_as_loud_as_the_file_and_every_cue_on_time(
     music = ["--music", str(_bed_file(tmp_path / "bed.wav"))] if with_music else []
     coach = [sys.executable, "-m", "coach"]
     rendered = subprocess.run(
-        [*coach, "render", str(cues), "-o", str(tmp_path / "out"), "-q", *music],
+        [
+            *coach,
+            "render",
+            str(cues),
+            "--engine",
+            "pyttsx3",
+            "-o",
+            str(tmp_path / "out"),
+            "-q",
+            *music,
+        ],
         env=pulse,
         capture_output=True,
         text=True,
