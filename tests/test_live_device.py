@@ -369,7 +369,7 @@ def test_live_is_as_loud_as_the_file_and_every_cue_on_time(
     assert rendered.returncode == 0, rendered.stderr
     (mp3,) = (tmp_path / "out").glob("*.mp3")
     recording = tmp_path / "monitor.raw"
-    said = _record(pulse, recording, [*coach, "play", str(cues), *music])
+    said = _record(pulse, recording, [*coach, "play", str(cues), "--engine", "pyttsx3", *music])
     heard = np.fromfile(recording, dtype="<i2")
     live = tmp_path / "live.wav"
     with wave.open(str(live), "wb") as out:
