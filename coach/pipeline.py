@@ -120,7 +120,8 @@ def routine_warnings(routine: Routine, level: int | None = None) -> list[str]:
     if level is not None and level >= 2 and level != routine.level and not routine.has_notch:
         lines.append(
             f"warning: --level {level} changes nothing for {routine.source}: no exercise in it "
-            "has a notch (a harder variant), so the session is the same as at level 1"
+            "has a notch (a harder variant) or from_level: 2, so the session is the same as at "
+            "level 1"
         )
     return lines
 

@@ -47,6 +47,7 @@ FORM_KINDS = frozenset({"form", "breathe"})  # kinds that mark a form cue even i
 FILLERS = frozenset({"and"})  # dropped before deciding whether a call is bare
 LAST_WORDS = frozenset({"last", "final"})
 TIME_UNITS = frozenset({"second", "seconds", "minute", "minutes"})
+STEADY = 60.0  # seconds of timed work from which a block is steady, not a set
 ANNOUNCE_LOOKBACK = 10.0  # seconds before a set that count as "before it" when the gap is short
 
 
@@ -250,8 +251,10 @@ class Figures:
     long_windows: int = 0  # work windows of 20 s or more
     long_windows_encouraged: int = 0
     top_repeat: tuple[int, str] = (0, "")
-    longest_silence: float = 0.0
+    longest_silence: float = 0.0  # in sets: rep sets, and timed work under STEADY seconds
     longest_silence_at: str = ""
+    longest_steady_silence: float = 0.0  # in steady blocks: a walk, a jog
+    longest_steady_silence_at: str = ""
     wpm: list[float] = field(default_factory=list)  # one per instruction clip
 
     @property
@@ -303,6 +306,8 @@ class Figures:
             "top_repeat_sentence": self.top_repeat[1],
             "longest_silence_seconds": self.longest_silence,
             "longest_silence_at": self.longest_silence_at,
+            "longest_steady_silence_seconds": self.longest_steady_silence,
+            "longest_steady_silence_at": self.longest_steady_silence_at,
             "instruction_wpm_median": self.median_wpm,
             "instruction_clips": len(self.wpm),
         }
@@ -489,13 +494,22 @@ def longest_silence(cues: Sequence[Cue], window: Window) -> tuple[float, float]:
     return best, where
 
 
+def is_steady(window: Window) -> bool:
+    """A timed block of STEADY seconds or more (a walk, a jog): not a set, so a line
+    every few seconds would nag; its silences are measured apart, against their own target."""
+    return window.reps is None and window.seconds >= STEADY - 0.01  # times are rounded
+
+
 def _silence(result: Figures, cues: Sequence[Cue], work: Sequence[Window]) -> None:
     for w in work:
         gap, at = longest_silence(cues, w)
-        if gap > result.longest_silence:
-            result.longest_silence = gap
-            side = f", {w.side}" if w.side else ""
-            result.longest_silence_at = f"{w.exercise}, set {w.set}{side} @ {at:.1f} s"
+        side = f", {w.side}" if w.side else ""
+        where = f"{w.exercise}, set {w.set}{side} @ {at:.1f} s"
+        if is_steady(w):
+            if gap > result.longest_steady_silence:
+                result.longest_steady_silence, result.longest_steady_silence_at = gap, where
+        elif gap > result.longest_silence:
+            result.longest_silence, result.longest_silence_at = gap, where
 
 
 def is_instruction(text: str) -> bool:
@@ -572,6 +586,12 @@ def checks(f: Figures) -> list[Check]:
             f"{f.longest_silence:.1f} s",
             "<= 8 s",
             f.longest_silence <= 8.0,
+        ),
+        Check(
+            "longest silence in a steady block",
+            f"{f.longest_steady_silence:.1f} s",
+            "<= 25 s",
+            f.longest_steady_silence <= 25.0,
         ),
         Check(
             "instruction words a minute (median)",

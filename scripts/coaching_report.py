@@ -71,6 +71,7 @@ MARKDOWN_HEADS = [
     "encouraged",
     "top repeat",
     "silence",
+    "steady silence",
     "wpm",
 ]
 

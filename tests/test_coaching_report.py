@@ -212,6 +212,23 @@ def test_longest_silence_counts_the_window_edges() -> None:
     assert figures(empty, {}).longest_silence == 9.0
 
 
+def test_a_steady_block_has_its_silence_measured_apart_from_the_sets() -> None:
+    t = timeline(
+        [cue(0.0, "Walk.", end=0.5), cue(12.5, "Keep it brisk.", end=13.5)],
+        [
+            window("work", 0, 90, exercise="Walk", set=1, sets=1),  # timed, 90 s: steady
+            window("work", 100, 130, exercise="Squat", set=1, sets=1, reps=10),
+        ],
+    )
+    found = figures(t, {})
+    assert found.longest_steady_silence == 76.5  # 13.5..90
+    assert found.longest_steady_silence_at == "Walk, set 1 @ 13.5 s"
+    assert found.longest_silence == 30.0  # the squat set, with nothing said
+    verdicts = {c.name: c.passed for c in checks(found)}
+    assert not verdicts["longest silence in a steady block"]
+    assert not verdicts["longest silence in work"]
+
+
 def test_instruction_pace_is_the_median_over_multi_word_non_count_clips() -> None:
     t = timeline(
         [
@@ -245,6 +262,7 @@ ROWS = [
     "encouragement in work >= 20 s",
     "most repeats of one sentence",
     "longest silence in work",
+    "longest silence in a steady block",
     "instruction words a minute (median)",
 ]
 

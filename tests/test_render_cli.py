@@ -227,3 +227,43 @@ def test_routine_text_reaches_the_terminal_escaped(runner: CliRunner, tmp_path: 
     )
     assert strict.exit_code == 2
     assert "\x1b" not in strict.output and r"second\x1b[2J" in strict.output
+
+
+FIT_CUES = """coach-cues 1
+title "Fit"
+routine "fit"
+level 1
+
+chapter "Squat"
+window work 6.000 "Squat, set 1 of 1"
+  @0.000 p80 count "One"
+  @0.500 p60 form "Sit back into the heels and keep the chest up." short="Chest up."
+  @1.000 p80 count "Two"
+  @2.000 p80 count "Three"
+  @2.100 p20 form "A very long sentence that has no room anywhere in this short window at all."
+  @3.000 p80 count "Four"
+  @4.000 p80 count "Five"
+  @5.000 p80 count "Six"
+"""
+
+
+def test_render_lists_what_was_dropped_and_sums_up_the_short_forms(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    cues = tmp_path / "fit.cues"
+    cues.write_text(FIT_CUES, encoding="utf-8")
+    args = ["render", str(cues), "--engine", "fake", "-o", str(tmp_path / "out"), "-q"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    dropped = [line for line in lines if line.startswith("warning: ")]
+    assert len(dropped) == 1 and dropped[0].endswith("; dropped"), lines
+    assert "A very long sentence" in dropped[0]
+    (note,) = [line for line in lines if line.startswith("note: ")]
+    assert note.startswith("note: 1 line said short or moved to fit")
+    assert note.endswith("; `coach compile` lists each")
+    listed = runner.invoke(cli, ["compile", str(cues), "--engine", "fake"])
+    assert '"Chest up."' in listed.stderr  # compile lists every decision
+    strict = runner.invoke(cli, [*args, "--strict"])
+    assert strict.exit_code == 2
+    assert '"Chest up."' in strict.stderr  # --strict lists every one

@@ -158,7 +158,7 @@ def test_level_two_without_any_notch_says_nothing_changes(
     assert result.exit_code == 0, result.output
     assert result.stderr == (
         f"warning: --level 2 changes nothing for {path}: no exercise in it has a notch "
-        "(a harder variant), so the session is the same as at level 1\n"
+        "(a harder variant) or from_level: 2, so the session is the same as at level 1\n"
     )
 
 
@@ -176,8 +176,21 @@ def test_level_two_in_the_file_without_any_notch_is_a_located_warning(
     assert result.exit_code == 0
     assert result.stderr == (  # said once, even when --level 2 asks for it again
         f"{path}:2:8: warning: level 2 changes nothing: no exercise in this routine has a "
-        "notch (a harder variant); add notch: to an exercise, or remove level\n"
+        "notch (a harder variant) and none has from_level: 2; add one of them to an "
+        "exercise, or remove level\n"
     )
+
+
+def test_level_two_that_only_adds_an_exercise_is_no_warning(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    extra = "  - name: Side kick\n    reps: 8\n    from_level: 2\n"
+    path = write(tmp_path, NO_NOTCH.replace("title: T\n", "title: T\nlevel: 2\n") + extra)
+    for command in (["validate"], ["compile", "--no-check"], ["show", "--level", "2"]):
+        result = run(runner, command[0], str(path), *command[1:])
+        assert (result.exit_code, result.stderr) == (0, ""), (command, result.output)
+    compiled = run(runner, "compile", str(path), "--no-check").stdout
+    assert 'chapter "Side kick"' in compiled
 
 
 # -- size: what is valid must load and compile, in time --------------------------------

@@ -63,7 +63,7 @@ def compile_command(
                 printable(f"note: fit check skipped, the voice cannot start: {error}"), err=True
             )
         else:
-            report_fit(resolve(script, speaker).warnings, strict)
+            report_fit(resolve(script, speaker).warnings, strict, every=True)
     if output is None:
         click.echo(text, nl=False)
     else:

@@ -3,6 +3,7 @@ that takes a ROUTINE (compile, render, play)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -38,12 +39,33 @@ def script_options(command: F) -> F:
     return command
 
 
-def report_fit(warnings: list[str], strict: bool) -> None:
-    """Print fit warnings on stderr; with `strict`, any warning is an error (exit 2)."""
+# A line said in its short form, or moved a fraction of a second, is the fit working as
+# designed; what was dropped, or anything else, changes what the listener hears.
+_MINOR_FIT = re.compile(r'; (said ".*" instead|moved [+-]\d+\.\d+ s( as ".*")?)$')
+
+
+_SHIFT = re.compile(r'; moved ([+-]\d+\.\d+) s( as ".*")?$')
+
+
+def report_fit(warnings: list[str], strict: bool, every: bool = False) -> None:
+    """Print fit warnings on stderr; with `strict`, any warning is an error (exit 2).
+
+    Unless `every` (or `strict`) is set, the minor ones (a line said in its short form
+    or moved a little) are summed up in one line; `coach compile` lists each."""
     from coach.terminal import printable
 
+    minor = [] if every or strict else [w for w in warnings if _MINOR_FIT.search(w)]
     for warning in warnings:
-        click.echo(printable(f"warning: {warning}"), err=True)
+        if warning not in minor:
+            click.echo(printable(f"warning: {warning}"), err=True)
+    if minor:
+        shifts = [abs(float(m.group(1))) for w in minor if (m := _SHIFT.search(w))]
+        largest = f", moved by up to {max(shifts):.2f} s" if shifts else ""
+        click.echo(
+            f"note: {len(minor)} line{'s' if len(minor) != 1 else ''} said short or moved "
+            f"to fit{largest}; `coach compile` lists each",
+            err=True,
+        )
     if strict and warnings:
         from coach.errors import InputError
 

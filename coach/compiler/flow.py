@@ -18,7 +18,6 @@ from coach.cues.model import PRIORITY_CRITICAL, PRIORITY_INFO, Cue, Window
 from coach.routine.model import Routine, Section
 
 HEADS_UP = 5.0  # seconds before a boundary that the next block is announced
-_REPLACED_BY_HEADS_UP = {"last_seconds"}  # "last five seconds" says less than "walk in five"
 
 
 def is_continuous(routine: Routine, section: Section) -> bool:
@@ -43,12 +42,12 @@ def with_call(window: Window, call: Phrase) -> Window:
 
 def with_heads_up(window: Window, heads_up: Phrase, before: Phrase | None = None) -> Window:
     """`window` announcing the next block `HEADS_UP` seconds before it ends (in place of
-    its "last five seconds"), when the window is long enough to have room for it;
+    its "last five seconds", which says less), when the window has room for it;
     `before` (the last round, say) is said just ahead of the heads-up."""
     at = round(window.duration - HEADS_UP, 3)
     if at < 3.0:
         return window
-    cues = [c for c in window.cues if c.kind not in _REPLACED_BY_HEADS_UP]
+    cues = [c for c in window.cues if not (c.kind == "last_seconds" and abs(c.at - at) < 1.0)]
     cues.append(Cue(at, heads_up.text, "heads_up", PRIORITY_INFO, heads_up.short))
     if before is not None:
         early = round(at - 0.7 - instruction_seconds(before.text), 3)

@@ -65,7 +65,9 @@ MAX_QUIET = 5.5  # seconds of guessed silence inside a set after which a filler 
 # A steady block this long (a walk, a jog) is not a set: a line every few seconds for
 # minutes is nagging, so its quiet stretches may last longer.
 STEADY_WORK = 60.0
-STEADY_QUIET = 18.0
+STEADY_QUIET = 22.0
+TIME_LEFT_MARKS = (60.0, 30.0)  # "one minute to go", "thirty seconds to go" in steady blocks
+TIME_LEFT_AFTER_HALFWAY = 8.0  # ...only this long after "halfway", so the two never crowd
 MAX_REPEAT = 6  # times an optional sentence may be said in a session
 LONG_CUE = 6.0  # seconds: a form cue longer than this is said in the rest, not the set
 BREATH_EVERY = 60.0  # seconds of work between generic breathing reminders
@@ -157,6 +159,7 @@ class SetCoach:
     next_reminder: float = 0.0
     reminder_count: int = 0
     next_breath: float = BREATH_EVERY / 2
+    steady: bool = False  # the window being compiled is a steady block (a walk, a jog)
 
     def __post_init__(self) -> None:
         self.next_reminder = self.reminder_every
@@ -201,12 +204,14 @@ class SetCoach:
         if self.work_clock < self.next_breath:
             return []
         self.next_breath = self.work_clock + BREATH_EVERY
-        phrase = self.fresh("breathe_generic")
+        phrase = self.fresh("breathe_steady" if self.steady else "breathe_generic")
         return [_Item(phrase.text, "breathe", PRIORITY_REMINDER)] if phrase else []
 
     def encouragement(self, ex: Exercise, ctx: SetContext) -> list[_Item]:
         if ex.to_failure:
             name = "keep_going"
+        elif self.steady:  # a walk and a jog alike: no "empty the tank" on a recovery walk
+            name = "encourage_steady"
         elif ctx.last_round:
             name = "encourage_last_round"
         elif ctx.last_exercise and (ctx.last_set or not ctx.first_set):
@@ -240,6 +245,8 @@ class SetCoach:
         """Something to say in a quiet stretch: encouragement, now and then breathing."""
         if ex.to_failure:
             names = ["keep_going", "encourage"]
+        elif self.steady:
+            names = ["breathe_steady", "encourage_steady"][turn % 2 :]
         elif turn % 3 == 2:
             names = ["breathe_generic", "encourage"]
         else:
@@ -247,9 +254,8 @@ class SetCoach:
         for name in names:
             phrase = self.fresh(name)
             if phrase:
-                kind = {"breathe_generic": "breathe", "keep_going": "keep_going"}.get(
-                    name, "encourage"
-                )
+                kinds = {"breathe_generic": "breathe", "breathe_steady": "breathe"}
+                kind = {**kinds, "keep_going": "keep_going"}.get(name, "encourage")
                 return _Item(phrase.text, kind, PRIORITY_FORM, phrase.short)
         return None
 
@@ -262,7 +268,7 @@ class SetCoach:
         else:  # "last set, make it count" belongs at the start of the set
             items = cheer + forms[:1] + self.breath(ex) + forms[1:]
         if room >= 10:
-            more = self.fresh("encourage")
+            more = self.fresh("encourage_steady" if self.steady else "encourage")
             if more:
                 items.append(_Item(more.text, "encourage", PRIORITY_FORM, more.short))
         return items + self.reminders(duration)
@@ -273,6 +279,7 @@ class SetCoach:
         self, ex: Exercise, duration: float, ctx: SetContext, sides: tuple[str, ...]
     ) -> list[Cue]:
         """Every cue of one work window of `duration` seconds, sorted."""
+        self.steady = ex.reps is None and not ex.to_failure and duration >= STEADY_WORK
         go = self.speak.phrase("go")
         cues = [Cue(0.0, go.text, "go", PRIORITY_CRITICAL, go.short)]
         if ex.reps is not None and not ex.to_failure:
@@ -287,8 +294,7 @@ class SetCoach:
     def fill_quiet(self, ex: Exercise, cues: list[Cue], duration: float) -> list[Cue]:
         """Encouragement or breathing in every guessed silence longer than MAX_QUIET
         (STEADY_QUIET in timed work of STEADY_WORK or more)."""
-        steady = ex.reps is None and duration >= STEADY_WORK
-        quiet = STEADY_QUIET if steady else MAX_QUIET
+        quiet = STEADY_QUIET if self.steady else MAX_QUIET
         turn = 0
         while True:
             end, gap_at, next_at = 0.0, None, None
@@ -307,6 +313,8 @@ class SetCoach:
                 return cues
             gap = (next_at if next_at is not None else duration - 1.0) - gap_at
             at = gap_at + max(0.5, (gap - speaking_seconds(item.text)) / 2)
+            if self.steady:  # as late as the quiet allows, so a long walk is not nagged
+                at = min(at, gap_at + 0.8 * quiet)
             cues.append(Cue(_t(at), item.text, item.kind, item.priority, item.short))
 
     def timed_set(self, ex: Exercise, duration: float, ctx: SetContext) -> list[Cue]:
@@ -318,6 +326,11 @@ class SetCoach:
             first = 1.5 + speaking_seconds(phrase.text)
         if duration >= HALFWAY_FROM:
             fixed.append(self.cue(duration / 2, self.speak.phrase("halfway"), "halfway"))
+        if ex.reps is None and duration >= STEADY_WORK:
+            for left in TIME_LEFT_MARKS:
+                if duration - left >= duration / 2 + TIME_LEFT_AFTER_HALFWAY:
+                    phrase = self.speak.phrase("time_left", duration=duration_words(left))
+                    fixed.append(self.cue(duration - left, phrase, "time_left"))
         if duration >= TEN_LEFT_FROM:
             phrase = self.speak.phrase("last_seconds", count=number_words(10))
             fixed.append(self.cue(duration - 10.0, phrase, "last_seconds"))

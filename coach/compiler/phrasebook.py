@@ -8,6 +8,7 @@ names and unknown or missing placeholders are located errors.
 from __future__ import annotations
 
 import difflib
+import re
 import string
 import zlib
 from collections.abc import Mapping
@@ -53,6 +54,7 @@ _template("last_reps", "count", "count")
 _template("last_rep")
 _template("halfway")
 _template("last_seconds", "count", "count")
+_template("time_left", "duration", "duration")
 _template("to_failure", "duration")
 _template("keep_going")
 _template("switch_sides", "side", "side")
@@ -96,6 +98,8 @@ _template("encourage_last_set")
 _template("encourage_last_exercise")
 _template("encourage_last_round")
 _template("breathe_generic")
+_template("encourage_steady")
+_template("breathe_steady")
 
 
 @dataclass(frozen=True)
@@ -218,10 +222,22 @@ class Phrasebook:
         return Speaker(self)
 
 
+_SENTENCE_END = re.compile(r"(^|[.!?]\s+)$")
+
+
 def _sentence(template: str, values: dict[str, str]) -> str:
-    """Fill `template` in; a phrase that opens with a placeholder still starts with a capital."""
-    text = template.format(**values)
-    return text[:1].upper() + text[1:]
+    """Fill `template` in; a placeholder that opens a sentence ("Nice work. {duration}
+    of rest.") starts with a capital."""
+    text = ""
+    for literal, field_name, _, _ in string.Formatter().parse(template):
+        text += literal
+        if field_name is None:
+            continue
+        value = values[field_name]
+        if _SENTENCE_END.search(text):
+            value = value[:1].upper() + value[1:]
+        text += value
+    return text
 
 
 class Speaker:

@@ -91,7 +91,8 @@ class RoutineBuilder(NodeReader):
             self.note(
                 level.node,
                 f"level {routine.level} changes nothing: no exercise in this routine has a "
-                "notch (a harder variant); add notch: to an exercise, or remove level",
+                "notch (a harder variant) and none has from_level: 2; add one of them to an "
+                "exercise, or remove level",
             )
         self.notes.sort(key=lambda p: (p.line, p.column))
         return replace(routine, notes=tuple(self.notes))

@@ -136,8 +136,9 @@ class Routine:
 
     @property
     def has_notch(self) -> bool:
-        """Whether any exercise has a harder variant, so that level 2 changes something."""
-        return any(ex.notch is not None for ex in self.exercises)
+        """Whether level 2 changes something: an exercise has a harder variant, or is
+        done only from level 2 on."""
+        return any(ex.notch is not None or ex.from_level > 1 for ex in self.exercises)
 
     @property
     def exercises(self) -> tuple[Exercise, ...]:
