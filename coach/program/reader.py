@@ -9,7 +9,6 @@ is read by the routine reader at its place in the program file.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 from dataclasses import replace
 from pathlib import Path
@@ -27,7 +26,7 @@ from coach.routine import spec as routine_spec
 from coach.routine.build import RoutineBuilder
 from coach.routine.loader import load_routine
 from coach.routine.model import Routine
-from coach.routine.nodes import Bad, NodeReader, Value, describe, short_text, unknown_key
+from coach.routine.nodes import Bad, NodeReader, Value, describe, short_text
 from coach.routine.spec import Key
 from coach.source import compose_yaml, decode, read_file
 
@@ -113,6 +112,9 @@ def parse_program(
 class ProgramReader(NodeReader):
     """Walks a program's nodes, loads its routines, and records every problem."""
 
+    keys_of = staticmethod(spec.keys_of)
+    what = spec.WHAT
+
     def __init__(self, source: str, folder: Path, name: str) -> None:
         super().__init__(source)
         self.folder = folder
@@ -121,59 +123,12 @@ class ProgramReader(NodeReader):
 
     # -- mappings of the program format -------------------------------------------
 
-    def fields(self, node: Node, obj: str) -> dict[str, tuple[Node, Node]]:
-        """The valid keys of a mapping node of kind `obj`, problems recorded."""
-        what = spec.WHAT[obj]
-        keys = spec.keys_of(obj)
-        if not isinstance(node, MappingNode):
-            self.fail(
-                node, f"{what} must be a mapping of keys ({', '.join(keys)}), got {describe(node)}"
-            )
-            raise Bad
-        found: dict[str, tuple[Node, Node]] = {}
-        for key_node, value_node in node.value:
-            name = self.key_name(key_node)
-            if name is None or name.startswith(routine_spec.EXTENSION_PREFIX):
-                continue
-            if name in found:
-                first = found[name][0].start_mark.line + 1
-                self.fail(
-                    key_node,
-                    f"duplicate key '{short_text(name)}' (first given on line {first}); "
-                    "keep only one",
-                )
-            elif name not in keys:
-                self.fail(key_node, unknown_key(name, keys, what))
-            else:
-                found[name] = (key_node, value_node)
-        for key in keys.values():
-            if key.required and key.name not in found:
-                self.fail(node, f"{what} is missing '{key.name}': {key.help}")
-        return found
-
     def plain(self, obj: str, fields: dict[str, tuple[Node, Node]]) -> dict[str, Value]:
-        """The plain values (text, counts, durations) of a mapping; bad ones left out."""
-        keys = spec.keys_of(obj)
-        out: dict[str, Value] = {}
-        for name, (key_node, value_node) in fields.items():
-            key = keys[name]
-            convert = self.converters().get(key.kind)
-            if convert is None:
-                continue
-            if key.kind == "text" and obj in ("progression", "rules"):
-                continue  # steps are read by rules()
-            with contextlib.suppress(Bad):
-                out[name] = Value(convert(key, value_node), key_node, value_node)
-        return out
-
-    def items(self, node: Node, name: str, what: str) -> list[Node]:
-        if not isinstance(node, SequenceNode):
-            hint = " (start each item with '- ')" if isinstance(node, MappingNode) else ""
-            self.fail(node, f"{name} must be a list of {what}{hint}, got {describe(node)}")
-            return []
-        if not node.value:
-            self.fail(node, f"{name} is empty; add at least one")
-        return list(node.value)
+        """The good plain values (text, counts, durations) of a mapping."""
+        if obj in ("progression", "rules"):  # their steps are texts, read by rules()
+            keys = self.keys_of(obj)
+            fields = {name: f for name, f in fields.items() if keys[name].kind != "text"}
+        return {n: v for n, v in self.values(obj, fields).items() if v.value is not Bad}
 
     # -- the program ---------------------------------------------------------------
 
@@ -187,7 +142,7 @@ class ProgramReader(NodeReader):
                 f"got {describe(root)}",
             )
             self.raise_problems()
-        fields = self.fields(root, "program")
+        fields = self.mapping(root, "program")
         values = self.plain("program", fields)
         weeks: list[tuple[PlannedSession, ...]] = []
         week_levels: list[int | None] = []
@@ -251,7 +206,7 @@ class ProgramReader(NodeReader):
     ) -> tuple[list[tuple[PlannedSession, ...]], list[int | None]]:
         weeks: list[tuple[PlannedSession, ...]] = []
         levels: list[int | None] = []
-        items = self.items(node, "schedule", "weeks")
+        items = self.sequence(node, "schedule", "weeks")
         if len(items) > spec.MAX_WEEKS:
             self.fail(
                 node, f"schedule has {len(items)} weeks; a program has at most {spec.MAX_WEEKS}"
@@ -259,7 +214,7 @@ class ProgramReader(NodeReader):
             return [], []
         for number, item in enumerate(items, start=1):
             try:
-                fields = self.fields(item, "week")
+                fields = self.mapping(item, "week")
             except Bad:
                 continue
             values = self.plain("week", fields)
@@ -286,7 +241,7 @@ class ProgramReader(NodeReader):
 
     def sessions(self, node: Node, week: int) -> list[PlannedSession]:
         out: list[PlannedSession] = []
-        items = self.items(node, "sessions", "sessions")
+        items = self.sequence(node, "sessions", "sessions")
         if len(items) > spec.MAX_SESSIONS_PER_WEEK:
             self.fail(
                 node,
@@ -301,7 +256,7 @@ class ProgramReader(NodeReader):
                     out.append(PlannedSession(routine, where=self.loc(item)))
                 continue
             try:
-                fields = self.fields(item, "session")
+                fields = self.mapping(item, "session")
             except Bad:
                 continue
             values = self.plain("session", fields)
@@ -376,7 +331,7 @@ class ProgramReader(NodeReader):
         """The rules given in a progression mapping (only the keys given), its level
         step and its deload weeks."""
         try:
-            fields = self.fields(node, obj)
+            fields = self.mapping(node, obj)
         except Bad:
             return {}, None, frozenset()
         given: dict[str, Any] = self.rule_values(fields, obj)
@@ -473,7 +428,7 @@ class ProgramReader(NodeReader):
                 )
                 continue
             try:
-                fields = self.fields(value_node, "rules")
+                fields = self.mapping(value_node, "rules")
             except Bad:
                 continue
             out[name.casefold()] = Rules(**{**program_given, **self.rule_values(fields, "rules")})

@@ -11,7 +11,7 @@ import math
 from dataclasses import replace
 from typing import Any
 
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.nodes import MappingNode, Node
 
 from coach.routine import spec
 from coach.routine.durations import exact_duration, format_duration
@@ -200,15 +200,6 @@ class RoutineBuilder(NodeReader):
                 )
             )
         return out
-
-    def sequence(self, node: Node, name: str, what: str) -> list[Node]:
-        if not isinstance(node, SequenceNode):
-            hint = " (start each item with '- ')" if isinstance(node, MappingNode) else ""
-            self.fail(node, f"{name} must be a list of {what}{hint}, got {describe(node)}")
-            return []
-        if not node.value:
-            self.fail(node, f"{name} is empty; add at least one")
-        return list(node.value)
 
     def exercises(self, node: Node, settings: Settings) -> tuple[Exercise, ...]:
         out: list[Exercise] = []

@@ -78,7 +78,13 @@ DURATION_HINT = "a duration such as 30, 30s, 1m30s or 1:30"
 
 
 class NodeReader:
-    """Converts nodes to values and records every problem on the way."""
+    """Converts nodes to values and records every problem on the way.
+
+    `keys_of` and `what` describe the format read: the routine's here; a reader of
+    another format (programs) sets its own."""
+
+    keys_of: Callable[[str], dict[str, Key]] = staticmethod(spec.keys_of)
+    what: dict[str, str] = WHAT
 
     def __init__(self, source: str) -> None:
         self.source = source
@@ -139,8 +145,8 @@ class NodeReader:
 
     def mapping(self, node: Node, obj: str) -> dict[str, tuple[Node, Node]]:
         """The valid keys of a mapping node (key node, value node), problems recorded."""
-        what = WHAT[obj]
-        keys = spec.keys_of(obj)
+        what = self.what[obj]
+        keys = self.keys_of(obj)
         if not isinstance(node, MappingNode):
             self.fail(
                 node, f"{what} must be a mapping of keys ({', '.join(keys)}), got {describe(node)}"
@@ -167,6 +173,16 @@ class NodeReader:
                 self.fail(node, f"{what} is missing '{key.name}': {key.help}")
         return found
 
+    def sequence(self, node: Node, name: str, what: str) -> list[Node]:
+        """The items of a list node named `name` (of `what`), problems recorded."""
+        if not isinstance(node, SequenceNode):
+            hint = " (start each item with '- ')" if isinstance(node, MappingNode) else ""
+            self.fail(node, f"{name} must be a list of {what}{hint}, got {describe(node)}")
+            return []
+        if not node.value:
+            self.fail(node, f"{name} is empty; add at least one")
+        return list(node.value)
+
     def key_name(self, key_node: Node) -> str | None:
         if key_node.tag == _CORE + "merge":
             self.fail(key_node, "merge keys (<<) are not supported; write the keys out")
@@ -182,8 +198,8 @@ class NodeReader:
         return name
 
     def values(self, obj: str, fields: dict[str, tuple[Node, Node]]) -> dict[str, Value]:
-        """Convert the plain (non-nested) values of a mapping; bad ones are left out."""
-        keys = spec.keys_of(obj)
+        """Convert the plain (non-nested) values of a mapping; a bad one is `Bad`."""
+        keys = self.keys_of(obj)
         out: dict[str, Value] = {}
         for name, (key_node, value_node) in fields.items():
             key = keys[name]
