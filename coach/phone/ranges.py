@@ -63,12 +63,12 @@ def parse_range(header: str | None, size: int) -> Span | _Unsatisfiable | None:
             return UNSATISFIABLE
         return Span(max(0, size - wanted), size - 1)
     first = int(first_text)
-    last = int(last_text) if last_text else size - 1
-    if last < first:
+    last = int(last_text) if last_text else None
+    if last is not None and last < first:
         return None  # invalid syntax (RFC 9110, 14.1.1): ignored
     if first >= size:
         return UNSATISFIABLE
-    return Span(first, min(last, size - 1))
+    return Span(first, size - 1 if last is None else min(last, size - 1))
 
 
 def _digits(text: str, empty: bool) -> bool:
