@@ -29,8 +29,12 @@
     try { return localStorage.getItem(storageKey(session, what)); } catch (e) { return null; }
   }
 
-  // The last item of `items` (sorted by start) that starts at or before t.
+  // The last item of `items` (sorted by start) that starts at or before t. The audio
+  // element keeps time to the microsecond: a seek to a chapter's start may land a hair
+  // before it, which must still count as inside.
+  const SLACK = 0.005;
   function lastStarted(items, t) {
+    t += SLACK;
     let low = 0, high = items.length - 1, found = -1;
     while (low <= high) {
       const mid = (low + high) >> 1;
