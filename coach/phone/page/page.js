@@ -58,7 +58,14 @@
     const c = lastStarted(state.chapters, t);
     $("chapter").textContent = c >= 0 ? `Chapter ${c + 1} of ${state.chapters.length}: ${state.chapters[c].title}` : "";
     const buttons = $("chapters").children;
-    for (let k = 0; k < buttons.length; k++) buttons[k].classList.toggle("current", k === c);
+    for (let k = 0; k < buttons.length; k++) {
+      const now = k === c;
+      if (now && !buttons[k].classList.contains("current")) {
+        const nav = $("chapters"); // scroll the row only, never the page
+        nav.scrollLeft = buttons[k].offsetLeft - nav.offsetLeft;
+      }
+      buttons[k].classList.toggle("current", now);
+    }
   }
 
   function seek(seconds) {
@@ -128,7 +135,8 @@
     state.cues = [];
     $("now").hidden = false;
     $("now-title").textContent = session.title;
-    $("now-album").textContent = session.track ? `${session.album} · ${session.track}${session.tracks ? " of " + session.tracks : ""}` : session.album;
+    const album = session.album === session.title ? "" : session.album;
+    $("now-album").textContent = session.track ? `${session.album} · ${session.track}${session.tracks ? " of " + session.tracks : ""}` : album;
     for (const li of $("sessions").children) li.classList.toggle("current", li.dataset.id === String(session.id));
     renderChapters();
     mediaSession(session);
