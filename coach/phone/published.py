@@ -171,7 +171,8 @@ def _page_resources() -> dict[str, Resource]:
 
 
 def _signature(folder: Path, depth: int) -> tuple[tuple[str, int, int, int], ...]:
-    """Names, kinds, sizes and times of everything the sessions could be read from."""
+    """Names, kinds, sizes and times of everything the sessions could be read from
+    (hidden entries are skipped, as find_sessions skips them)."""
     found: list[tuple[str, int, int, int]] = []
     try:
         with os.scandir(folder) as entries:
@@ -179,11 +180,13 @@ def _signature(folder: Path, depth: int) -> tuple[tuple[str, int, int, int], ...
     except OSError:
         return ()
     for entry in listed:
+        if entry.name.startswith("."):
+            continue  # a render's temporaries grow for minutes: no rebuild until renamed
         try:
             info = entry.stat(follow_symlinks=False)
         except OSError:
             continue
         found.append((entry.path, info.st_mode, info.st_size, info.st_mtime_ns))
-        if depth > 0 and stat.S_ISDIR(info.st_mode) and not entry.name.startswith("."):
+        if depth > 0 and stat.S_ISDIR(info.st_mode):
             found.extend(_signature(Path(entry.path), depth - 1))
     return tuple(found)
