@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "render": "coach.commands.render:render_command",
     "show": "coach.commands.routines:show_command",
     "list": "coach.commands.routines:list_command",
+    "serve": "coach.commands.serve:serve_command",
     "copy": "coach.commands.copy:copy_command",
     "next": "coach.commands.next:next_command",
     "program": "coach.commands.program:program_group",
