@@ -1,6 +1,6 @@
 """Render a Timeline to MP3 files with tags, chapters and sidecars, atomically.
 
-    render_timeline(timeline, "output/")  # output/<slug>.mp3, .lrc, .timeline.json
+    render_timeline(timeline, "output/")  # output/<slug>.mp3, .lrc, .timeline.json, ...
     render_timeline(timeline, "output/", split="exercise")  # output/<slug>/NN-<chapter>.mp3, .m3u8
 
 Every file is written under a hidden temporary name in its final folder and
@@ -35,11 +35,13 @@ from coach.render.sidecars import (
     SideCue,
     SideWindow,
     TrackInfo,
+    chapters_json,
     lrc_text,
     m3u8_text,
     timeline_json,
+    vtt_text,
 )
-from coach.render.tags import ChapterMark, TrackTags, make_cover, write_tags
+from coach.render.tags import ChapterMark, LyricLine, TrackTags, make_cover, write_tags
 from coach.signals import finishing
 from coach.timeline import Timeline
 
@@ -281,6 +283,9 @@ def render_timeline(
             stem = track.mp3.with_suffix("")
             staging.write_text(stem.with_name(stem.name + ".lrc"), lrc_text(info))
             staging.write_text(stem.with_name(stem.name + ".timeline.json"), timeline_json(info))
+            chapters = chapters_json(info, track.mp3.name)
+            staging.write_text(stem.with_name(stem.name + ".chapters.json"), chapters)
+            staging.write_text(stem.with_name(stem.name + ".vtt"), vtt_text(info))
         if split == "exercise":
             entries = [
                 PlaylistEntry(t.mp3.name, (t.end - t.start) / timeline.sample_rate, t.title)
@@ -412,6 +417,8 @@ def _tags_for(
     number, total = track.number, track.total
     if album is not None and track.total == 1:
         number, total = album.number, album.total
+    info = track_info(timeline, track)
+    lyrics = [LyricLine(cue.text, round(cue.start * 1000 / rate)) for cue in info.cues]
     return TrackTags(
         title=track.title,
         album=album.title if album is not None else album_title(timeline),
@@ -420,6 +427,7 @@ def _tags_for(
         cover=art,
         chapters=marks,
         comment="Made with coach",
+        lyrics=lyrics,
     )
 
 
