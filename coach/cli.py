@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "show": "coach.commands.routines:show_command",
     "list": "coach.commands.routines:list_command",
     "copy": "coach.commands.copy:copy_command",
+    "feed": "coach.commands.feed:feed_command",
     "next": "coach.commands.next:next_command",
     "program": "coach.commands.program:program_group",
     "log": "coach.commands.log:log_group",
