@@ -1,28 +1,22 @@
-"""This machine's address on the home network, for URLs a phone can open.
-
-    lan_address()  # "192.168.1.23", or "127.0.0.1" when there is no network
-
-Connecting a UDP socket sends nothing: it only asks the system which local address
-it would route through. The target is an address in a private range, so no lookup
-is made and no packet leaves the machine.
-"""
+"""The address other devices on the home network reach this computer at."""
 
 from __future__ import annotations
 
 import socket
 
-LOOPBACK = "127.0.0.1"
-_PROBE = ("10.255.255.255", 9)  # any routable-looking address; nothing is sent to it
+# A documentation-only address (TEST-NET-1, RFC 5737): connecting a UDP socket to it
+# sends nothing, but makes the system choose the interface it would route through.
+_PROBE = ("192.0.2.1", 9)
+FALLBACK = "127.0.0.1"
 
 
 def lan_address() -> str:
-    """The IPv4 address other machines on the local network reach this one by."""
+    """This computer's address on the network its default route leads to, or
+    127.0.0.1 when it has none (no network, or only the loopback)."""
     try:
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
             probe.connect(_PROBE)
-            address = str(probe.getsockname()[0])
+            address = probe.getsockname()[0]
     except OSError:
-        return LOOPBACK
-    if not address or address.startswith("0."):
-        return LOOPBACK
-    return address
+        return FALLBACK
+    return str(address) if address and address != "0.0.0.0" else FALLBACK
