@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "list": "coach.commands.routines:list_command",
     "serve": "coach.commands.serve:serve_command",
     "copy": "coach.commands.copy:copy_command",
+    "feed": "coach.commands.feed:feed_command",
     "next": "coach.commands.next:next_command",
     "program": "coach.commands.program:program_group",
     "log": "coach.commands.log:log_group",

@@ -24,7 +24,7 @@ from coach.errors import CoachError
 @click.command()
 @click.option("-o", "--output", "out_dir", default="output", show_default=True, metavar="DIR")
 @click.option("--split", type=click.Choice(["session", "exercise"]), default="session")
-@click.option("--bitrate", default="96k", show_default=True)
+@click.option("--bitrate", default=None, help="Default: 96k for voice, 192k (stereo) with --music.")
 @click.option("--music", default=None, metavar="FILE")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True)
 @click.option("--measure", type=float, default=None, metavar="MINUTES")
@@ -32,7 +32,7 @@ from coach.errors import CoachError
 def main(
     out_dir: str,
     split: str,
-    bitrate: str,
+    bitrate: str | None,
     music: str | None,
     jobs: int,
     measure: float | None,
@@ -72,7 +72,7 @@ def main(
 
 
 def _measure(
-    minutes: float, out_dir: str, split: str, bitrate: str, music: str | None, jobs: int
+    minutes: float, out_dir: str, split: str, bitrate: str | None, music: str | None, jobs: int
 ) -> None:
     """Render a generated session (20 fake-voice cues and a beep per chapter) and report."""
     import resource

@@ -157,7 +157,7 @@ def test_the_installed_coach_renders_each_builtin_routine(
     _run([installed / "coach", "render", name, "--engine", "fake", "-o", "out", "-q"], elsewhere)
     out = elsewhere / "out"
     assert sorted(path.name for path in out.iterdir()) == sorted(
-        f"{name}{suffix}" for suffix in (".lrc", ".mp3", ".timeline.json")
+        f"{name}{suffix}" for suffix in (".chapters.json", ".lrc", ".mp3", ".timeline.json", ".vtt")
     )
     seconds = decode(out / f"{name}.mp3").shape[0] / RATE
     planned = json.loads((out / f"{name}.timeline.json").read_text(encoding="utf-8"))["duration"]

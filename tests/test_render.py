@@ -40,7 +40,13 @@ def exercise_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_session_mode_writes_the_mp3_and_its_sidecars(session_dir: Path) -> None:
     names = sorted(path.name for path in session_dir.iterdir())
-    assert names == ["morning-test.lrc", "morning-test.mp3", "morning-test.timeline.json"]
+    assert names == [
+        "morning-test.chapters.json",
+        "morning-test.lrc",
+        "morning-test.mp3",
+        "morning-test.timeline.json",
+        "morning-test.vtt",
+    ]
 
 
 def test_session_decodes_to_the_timeline_length_with_cues_on_time(session_dir: Path) -> None:

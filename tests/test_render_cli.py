@@ -186,9 +186,11 @@ def test_name_and_title_options(runner: CliRunner, tmp_path: Path) -> None:
     assert lines == [str(mp3)]
     assert _tag_titles(mp3) == ("Ganzkörper", "Ganzkörper")
     assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "für-später-x.chapters.json",
         "für-später-x.lrc",
         "für-später-x.mp3",
         "für-später-x.timeline.json",
+        "für-später-x.vtt",
     ]
     probe = shutil.which("ffprobe")
     if probe is None:

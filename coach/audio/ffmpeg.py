@@ -149,8 +149,15 @@ def pcm_args(sample_rate: int) -> list[str]:
     return ["-f", "s16le", "-ar", str(sample_rate), "-ac", "1"]
 
 
-def _mp3_output(path: Path, bitrate: str) -> list[str]:
+STEREO_RATE = 44100  # a render with a music bed: stereo at the CD rate
+
+
+def _mp3_output(path: Path, bitrate: str, stereo: bool = False) -> list[str]:
+    """Encoder options for one MP3. `stereo`: resample the mono mix to 44.1 kHz and put
+    it in both channels (MPEG-1 Layer III), for a session with a music bed."""
+    layout = ["-ar", str(STEREO_RATE), "-ac", "2"] if stereo else []
     return [
+        *layout,
         "-c:a",
         "libmp3lame",
         "-b:a",
@@ -167,9 +174,10 @@ def _mp3_output(path: Path, bitrate: str) -> list[str]:
     ]
 
 
-def start_encoder(path: Path, sample_rate: int, bitrate: str) -> FFmpeg:
+def start_encoder(path: Path, sample_rate: int, bitrate: str, stereo: bool = False) -> FFmpeg:
     """An ffmpeg that reads PCM on stdin and writes an MP3 (with its gapless header) to `path`."""
-    return FFmpeg([*pcm_args(sample_rate), "-i", "pipe:0", *_mp3_output(path, bitrate)], stdin=True)
+    output = _mp3_output(path, bitrate, stereo)
+    return FFmpeg([*pcm_args(sample_rate), "-i", "pipe:0", *output], stdin=True)
 
 
 def start_split_encoder(

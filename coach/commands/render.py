@@ -77,10 +77,10 @@ def _encoding_bar(
 )
 @click.option(
     "--bitrate",
-    default="96k",
-    show_default=True,
+    default=None,
     metavar="RATE",
-    help="MP3 bitrate (mono 22.05 kHz): 32k to 160k.",
+    help="MP3 bitrate. Voice is mono 22.05 kHz: 32k to 160k, default 96k. With --music"
+    " the file is stereo 44.1 kHz: 32k to 320k, default 192k.",
 )
 @click.option(
     "--music",
@@ -131,7 +131,7 @@ def render_command(
     routine: str,
     out_dir: str,
     split: str,
-    bitrate: str,
+    bitrate: str | None,
     music: str | None,
     no_cover: bool,
     jobs: int,
@@ -152,7 +152,9 @@ def render_command(
 
     Writes DIR/<routine>.mp3 with chapters, or with --split exercise
     DIR/<routine>/NN-<exercise>.mp3 and a .m3u8 playlist; beside every MP3 a
-    .lrc (lyrics: the cue being spoken) and a .timeline.json. Another level is
+    .lrc (lyrics: the cue being spoken), a .timeline.json, a .chapters.json and a
+    .vtt transcript (for podcast apps); the script is also in the MP3's tag as
+    lyrics. With --music the file is stereo 44.1 kHz. Another level is
     named <routine>-level-N; an edited .cues file is named after that file.
 
     A PROGRAM renders its next session; with --all (or --week N) every session (of
@@ -161,7 +163,8 @@ def render_command(
     from coach.pipeline import load_script
     from coach.render.render import parse_bitrate
 
-    parse_bitrate(bitrate)  # a bad value fails before any speech is synthesized
+    if bitrate is not None:
+        parse_bitrate(bitrate, music is not None)  # fails before any speech is synthesized
     if music is not None:
         from pathlib import Path
 
@@ -186,7 +189,7 @@ def render_command(
 class _Options:
     out_dir: str
     split: str
-    bitrate: str
+    bitrate: str | None
     music: str | None
     no_cover: bool
     jobs: int

@@ -3,10 +3,13 @@
 Blocks are mixed (`MixPlan.mixer()`, the chain the live player plays too) and
 piped into ffmpeg, never holding more than one block of the session.
 
-Output stays at the timeline's 22.05 kHz: every clip is made at that rate, so
-resampling to 44.1 kHz would add nothing audible to speech, double the encoder's
-work and move samples through a filter; MPEG-2 Layer III at 22.05 kHz plays on
-every phone and car stereo.
+Plain voice stays at the timeline's 22.05 kHz, mono: every clip is made at that
+rate, so resampling would add nothing audible to speech and double the encoder's
+work; MPEG-2 Layer III at 22.05 kHz plays on every phone and car stereo. A session
+with a music bed is encoded in stereo at 44.1 kHz (MPEG-1 Layer III), where music
+sounds as it should at the higher bitrates: the mix chain itself stays mono at
+22.05 kHz (the live player plays the same samples), and ffmpeg resamples it and
+puts it in both channels on the way into the encoder, so the voice is centred.
 """
 
 from __future__ import annotations
@@ -48,9 +51,11 @@ def encode_span(
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
     label: str = "",
+    stereo: bool = False,
 ) -> None:
-    """Encode samples [start, stop) of the planned mix as an MP3 at `path` (`label` in errors)."""
-    encoder = start_encoder(path, plan.sample_rate, bitrate)
+    """Encode samples [start, stop) of the planned mix as an MP3 at `path` (`label` in errors);
+    `stereo`: as 44.1 kHz stereo (see the module's note)."""
+    encoder = start_encoder(path, plan.sample_rate, bitrate, stereo)
     _feed(plan, encoder, start, stop, progress, cancel, f"encoding {label or path.name}")
 
 

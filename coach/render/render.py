@@ -1,6 +1,6 @@
 """Render a Timeline to MP3 files with tags, chapters and sidecars, atomically.
 
-    render_timeline(timeline, "output/")  # output/<slug>.mp3, .lrc, .timeline.json
+    render_timeline(timeline, "output/")  # output/<slug>.mp3, .lrc, .timeline.json, ...
     render_timeline(timeline, "output/", split="exercise")  # output/<slug>/NN-<chapter>.mp3, .m3u8
 
 Every file is written under a hidden temporary name in its final folder and
@@ -35,18 +35,22 @@ from coach.render.sidecars import (
     SideCue,
     SideWindow,
     TrackInfo,
+    chapters_json,
     lrc_text,
     m3u8_text,
     timeline_json,
+    vtt_text,
 )
-from coach.render.tags import ChapterMark, TrackTags, make_cover, write_tags
+from coach.render.tags import ChapterMark, LyricLine, TrackTags, make_cover, write_tags
 from coach.signals import finishing
 from coach.timeline import Timeline
 
 SPLITS = ("session", "exercise")
-DEFAULT_BITRATE = "96k"
+DEFAULT_BITRATE = "96k"  # mono voice at 22.05 kHz
+MUSIC_BITRATE = "192k"  # stereo at 44.1 kHz, with a music bed
 _BITRATE = re.compile(r"^(\d{2,3})k?$")
 MP3_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)  # MPEG-2 Layer III at 22.05 kHz
+STEREO_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)  # MPEG-1, 44.1k
 
 MAX_GROUP = 32  # tracks per ffmpeg process (each costs it an output file and an encoder)
 
@@ -86,13 +90,21 @@ class RenderResult:
     gain_db: float = 0.0
 
 
-def parse_bitrate(text: str | int) -> str:
-    """'96k', '96' or 96 -> '96k'; InputError for anything an MP3 at 22.05 kHz cannot use."""
+def default_bitrate(music: bool) -> str:
+    """The bitrate a render uses unless told: 96k for voice, 192k with a music bed."""
+    return MUSIC_BITRATE if music else DEFAULT_BITRATE
+
+
+def parse_bitrate(text: str | int, music: bool = False) -> str:
+    """'96k', '96' or 96 -> '96k'; InputError for anything the file's format cannot use
+    (mono 22.05 kHz for voice, stereo 44.1 kHz with a music bed)."""
     match = _BITRATE.match(str(text).strip().lower())
     value = int(match.group(1)) if match else -1
-    if value not in MP3_BITRATES:
-        allowed = ", ".join(f"{rate}k" for rate in MP3_BITRATES)
-        raise InputError(f"--bitrate {text}: choose one of {allowed}")
+    table = STEREO_BITRATES if music else MP3_BITRATES
+    if value not in table:
+        allowed = ", ".join(f"{rate}k" for rate in table)
+        kind = "stereo 44.1 kHz, with --music" if music else "mono 22.05 kHz"
+        raise InputError(f"--bitrate {text}: for {kind} choose one of {allowed}")
     return f"{value}k"
 
 
@@ -230,7 +242,7 @@ def render_timeline(
     timeline: Timeline,
     out_dir: str | Path,
     split: str = "session",
-    bitrate: str | int = DEFAULT_BITRATE,
+    bitrate: str | int | None = None,
     music: str | Path | None = None,
     cover: bool = True,
     jobs: int = 1,
@@ -244,7 +256,9 @@ def render_timeline(
 
     `name` is the file name (made safe; default: the routine's name) and `title` the
     title in the tags (default: the session's); `album` puts a one-file session in a
-    series (its album and track number in the tags). With `remember_plan`, the loudness plan
+    series (its album and track number in the tags). `bitrate` defaults to 96k for mono
+    voice and 192k for the stereo 44.1 kHz file a `music` bed gives. With `remember_plan`,
+    the loudness plan
     is kept in the cache folder and reused when the same session is rendered again
     (see coach.audio.plancache)."""
     if split not in SPLITS:
@@ -253,7 +267,8 @@ def render_timeline(
         raise InputError(f"--jobs {jobs}: must be at least 1")
     if timeline.length <= 0:
         raise InputError("the session is empty: nothing to render")
-    rate = parse_bitrate(bitrate)
+    has_music = music is not None
+    rate = parse_bitrate(default_bitrate(has_music) if bitrate is None else bitrate, has_music)
     find_ffmpeg()
     timeline = replace(timeline, routine=name or timeline.routine, title=title or timeline.title)
     out = Path(out_dir)
@@ -261,7 +276,6 @@ def render_timeline(
     staging = Staging()
     cancel = threading.Event()
     lock = threading.Lock()
-    has_music = music is not None
     pending: PendingPlan | None = None
     extras: Future[bytes | None] | None = None
 
@@ -281,6 +295,9 @@ def render_timeline(
             stem = track.mp3.with_suffix("")
             staging.write_text(stem.with_name(stem.name + ".lrc"), lrc_text(info))
             staging.write_text(stem.with_name(stem.name + ".timeline.json"), timeline_json(info))
+            chapters = chapters_json(info, track.mp3.name)
+            staging.write_text(stem.with_name(stem.name + ".chapters.json"), chapters)
+            staging.write_text(stem.with_name(stem.name + ".vtt"), vtt_text(info))
         if split == "exercise":
             entries = [
                 PlaylistEntry(t.mp3.name, (t.end - t.start) / timeline.sample_rate, t.title)
@@ -298,7 +315,15 @@ def render_timeline(
         else:
             for track, temp in group:
                 encode_span(
-                    pending, temp, track.start, track.end, rate, report, cancel, track.mp3.name
+                    pending,
+                    temp,
+                    track.start,
+                    track.end,
+                    rate,
+                    report,
+                    cancel,
+                    track.mp3.name,
+                    stereo=has_music,
                 )
         art = extras.result()
         for track, temp in group:
@@ -412,6 +437,8 @@ def _tags_for(
     number, total = track.number, track.total
     if album is not None and track.total == 1:
         number, total = album.number, album.total
+    info = track_info(timeline, track)
+    lyrics = [LyricLine(cue.text, round(cue.start * 1000 / rate)) for cue in info.cues]
     return TrackTags(
         title=track.title,
         album=album.title if album is not None else album_title(timeline),
@@ -420,6 +447,7 @@ def _tags_for(
         cover=art,
         chapters=marks,
         comment="Made with coach",
+        lyrics=lyrics,
     )
 
 

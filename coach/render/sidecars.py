@@ -1,4 +1,9 @@
-"""Files beside each MP3: synchronized lyrics, the timeline as JSON, and a playlist.
+"""Files beside each MP3: synchronized lyrics, the timeline as JSON, chapters for
+podcast apps, a transcript, and a playlist.
+
+`.chapters.json` follows the Podcasting 2.0 JSON chapters format (version 1.2.0),
+which podcast apps read from a feed's `podcast:chapters`; `.vtt` is a WebVTT
+transcript (one cue per spoken line), the format of `podcast:transcript`.
 
 All times are for the decoded audio of that one file: a track cut from the
 session starts at 0, and its cues are shifted with it.
@@ -15,6 +20,7 @@ from coach.facts import NO_FACTS, WindowFacts
 
 FORMAT = "coach-timeline"
 VERSION = 1
+CHAPTERS_VERSION = "1.2.0"  # of the Podcasting 2.0 JSON chapters format
 
 
 @dataclass(frozen=True)
@@ -151,6 +157,56 @@ def timeline_dict(info: TrackInfo) -> dict[str, Any]:
 
 def timeline_json(info: TrackInfo) -> str:
     return json.dumps(timeline_dict(info), indent=2, ensure_ascii=False) + "\n"
+
+
+def chapters_dict(info: TrackInfo, file_name: str = "") -> dict[str, Any]:
+    """The Podcasting 2.0 JSON chapters of one file: each chapter's start and end in
+    seconds and its title."""
+    rate = info.sample_rate
+    document: dict[str, Any] = {
+        "version": CHAPTERS_VERSION,
+        "title": info.title,
+        "podcastName": info.album,
+    }
+    if file_name:
+        document["fileName"] = file_name
+    document["chapters"] = [
+        {
+            "startTime": round(chapter.start / rate, 3),
+            "endTime": round(chapter.end / rate, 3),
+            "title": chapter.title,
+        }
+        for chapter in sorted(info.chapters, key=lambda chapter: chapter.start)
+    ]
+    return document
+
+
+def chapters_json(info: TrackInfo, file_name: str = "") -> str:
+    return json.dumps(chapters_dict(info, file_name), indent=2, ensure_ascii=False) + "\n"
+
+
+def _vtt_time(seconds: float) -> str:
+    millis = round(seconds * 1000)
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
+
+
+def _vtt_escape(text: str) -> str:
+    """Cue text as WebVTT reads it: one line, with &, < and > as character references."""
+    line = _one_line(text)
+    return line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def vtt_text(info: TrackInfo) -> str:
+    """A WebVTT transcript: one cue per spoken line, from its start to its end."""
+    rate = info.sample_rate
+    blocks = ["WEBVTT"]
+    for cue in sorted(info.cues, key=lambda cue: cue.start):
+        start = cue.start / rate
+        end = max(cue.end / rate, start + 0.001)  # a cue must not end before it starts
+        blocks.append(f"{_vtt_time(start)} --> {_vtt_time(end)}\n{_vtt_escape(cue.text)}")
+    return "\n\n".join(blocks) + "\n"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""ID3 tags for phone music apps: names, track numbers, a cover, and chapters.
+"""ID3 tags for phone music apps: names, track numbers, a cover, chapters and lyrics.
 
 Tags are written with mutagen into the finished (still temporary) MP3, as
 ID3v2.3, the version every phone and car stereo reads. Session files get
@@ -6,6 +6,10 @@ CHAP frames (one per chapter, with its title) and a CTOC listing them, so
 players that show chapters can jump to an exercise. A CTOC lists at most 255
 entries (its count is one byte), so a longer session gets a top-level CTOC whose
 entries are child CTOCs of up to 255 chapters each, in time order.
+
+The script rides along as lyrics, for phone players that ignore a `.lrc` beside the
+file: USLT holds every cue's text (one per line) and SYLT each cue with its start in
+milliseconds of the file (timestamp format 2), so a player shows the cue being spoken.
 """
 
 from __future__ import annotations
@@ -47,6 +51,20 @@ class TrackTags:
     cover: bytes | None = None  # PNG
     chapters: Sequence[ChapterMark] = ()
     comment: str = ""
+    lyrics: Sequence[LyricLine] = ()
+
+
+@dataclass(frozen=True)
+class LyricLine:
+    """One spoken cue: its text and where it starts, in milliseconds of the file."""
+
+    text: str
+    start_ms: int
+
+
+LYRICS_LANGUAGE = "eng"
+SYLT_MILLISECONDS = 2  # SYLT timestamp format: absolute time in milliseconds
+SYLT_LYRICS = 1  # SYLT content type: lyrics
 
 
 def write_tags(path: Path, tags: TrackTags) -> None:
@@ -73,6 +91,19 @@ def write_tags(path: Path, tags: TrackTags) -> None:
                 type=id3.PictureType.COVER_FRONT,
                 desc="cover",
                 data=tags.cover,
+            )
+        )
+    if tags.lyrics:
+        lines = [" ".join(line.text.split()) for line in tags.lyrics]
+        tag.add(id3.USLT(encoding=3, lang=LYRICS_LANGUAGE, desc="", text="\n".join(lines)))
+        tag.add(
+            id3.SYLT(
+                encoding=3,
+                lang=LYRICS_LANGUAGE,
+                format=SYLT_MILLISECONDS,
+                type=SYLT_LYRICS,
+                desc="",
+                text=[(text, line.start_ms) for text, line in zip(lines, tags.lyrics, strict=True)],
             )
         )
     if tags.chapters:
