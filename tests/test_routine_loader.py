@@ -71,6 +71,14 @@ def test_exact_durations_keep_every_unit(seconds: float, text: str) -> None:
     assert exact_duration(seconds) == text
 
 
+def test_a_hold_too_big_to_count_in_milliseconds_is_a_located_error(tmp_path: Path) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text("title: T\nexercises:\n  - name: Squat\n    reps: 5\n    hold: 1.8e+305\n")
+    with pytest.raises(InputError) as raised:
+        load_routine(str(path))
+    assert str(raised.value) == f"{path}:5:11: hold must be at most 1 h, got 1.8e+305 s"
+
+
 MINIMAL = b"title: T\nexercises:\n  - name: Squat\n    reps: 10\n"
 
 

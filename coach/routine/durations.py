@@ -97,7 +97,7 @@ def exact_duration(seconds: float) -> str:
     For messages that compare a value with a limit, where `format_duration` would
     round both to the same text.
     """
-    if 0 < abs(seconds) < 0.0005:
+    if 0 < abs(seconds) < 0.0005 or not abs(seconds) < 1e12:  # too small, or far too big
         return f"{seconds:g} s"
     sign = "-" if seconds < 0 else ""
     millis = round(abs(seconds) * 1000)
