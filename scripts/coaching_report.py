@@ -26,7 +26,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
 from coaching_figures import Check, checks, figures  # noqa: E402
 
-from coach.commands.speech_options import speech_options, voice_from_options  # noqa: E402
+from coach.commands.speech_options import SpeechChoice, speech_options  # noqa: E402
 from coach.errors import CoachError  # noqa: E402
 
 
@@ -99,14 +99,11 @@ def main(
     level: int | None,
     as_json: bool,
     markdown: bool,
-    engine: str,
-    voice: str | None,
-    rate: int | None,
-    volume: float | None,
+    speech: SpeechChoice,
 ) -> None:
     """Print the coaching figures of each ROUTINE (a built-in name or a .yaml file)."""
     try:
-        speaker = voice_from_options(engine, voice, rate, volume)
+        speaker = speech.open()
         results = []
         for ref in routines:
             timeline = session_timeline(ref, level, speaker)
@@ -120,7 +117,7 @@ def main(
             {
                 "routine": ref,
                 "level": level,
-                "engine": engine,
+                "engine": speech.engine,
                 "duration": timeline["duration"],
                 "figures": found.as_dict(),
                 "checks": [vars(c) for c in rows],
@@ -137,8 +134,8 @@ def main(
         for ref, timeline, found, rows in results:
             minutes = timeline["duration"] / 60
             click.echo(
-                f"{Path(ref).stem} (level {level or 'as written'}, {engine}): {minutes:.1f} min, "
-                f"{found.utterances} utterances"
+                f"{Path(ref).stem} (level {level or 'as written'}, {speech.engine}): "
+                f"{minutes:.1f} min, {found.utterances} utterances"
             )
             click.echo(table(rows))
             click.echo()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from coach.commands.speech_options import speech_options, voice_from_options
+from coach.commands.speech_options import SpeechChoice, speech_options
 from coach.errors import CoachError
 
 
@@ -36,10 +36,7 @@ def main(
     music: str | None,
     jobs: int,
     measure: float | None,
-    engine: str,
-    voice: str | None,
-    rate: int | None,
-    volume: float | None,
+    speech: SpeechChoice,
 ) -> None:
     """Render every built-in routine."""
     if measure is not None:
@@ -50,7 +47,7 @@ def main(
     from coach.resolve import resolve
     from coach.routine import builtin_routines
 
-    speaker = voice_from_options(engine, voice, rate, volume)
+    speaker = speech.open()
     failed = 0
     for path in builtin_routines():
         started = time.perf_counter()

@@ -9,7 +9,7 @@ import click
 from click.testing import CliRunner
 
 from coach.cli import cli
-from coach.commands.speech_options import speech_options, voice_from_options
+from coach.commands.speech_options import SpeechChoice, speech_options
 from coach.speech import open_voice
 from coach.speech.cache import CachedVoice
 
@@ -47,8 +47,8 @@ def test_cache_info_and_clear(runner: CliRunner) -> None:
 
 @click.command()
 @speech_options
-def speak(engine: str, voice: str | None, rate: int | None, volume: float | None) -> None:
-    spoken = voice_from_options(engine, voice, rate, volume)
+def speak(speech: SpeechChoice) -> None:
+    spoken = speech.open()
     click.echo(f"{spoken.clip('hello').frames}")
 
 

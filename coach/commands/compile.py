@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from coach.commands.script_options import report_fit, script_options
-from coach.commands.speech_options import speech_options, voice_from_options
+from coach.commands.script_options import ScriptChoice, report_fit, script_options
+from coach.commands.speech_options import SpeechChoice, speech_options
 from coach.terminal import printable
 
 
@@ -28,13 +28,8 @@ from coach.terminal import printable
 def compile_command(
     routine: str,
     output: str | None,
-    level: int | None,
-    phrases: str | None,
-    strict: bool,
-    engine: str,
-    voice: str | None,
-    rate: int | None,
-    volume: float | None,
+    script: ScriptChoice,
+    speech: SpeechChoice,
     no_check: bool,
 ) -> None:
     """Compile ROUTINE (a .yaml file or a built-in name) into an editable cue script.
@@ -45,25 +40,25 @@ def compile_command(
     from coach.cues.text import format_cues
     from coach.pipeline import load_script
 
-    script = load_script(routine, level=level, phrases=phrases)
-    text = format_cues(script)
+    compiled = load_script(routine, level=script.level, phrases=script.phrases)
+    text = format_cues(compiled)
     if not no_check:
         from coach.errors import CoachError, InputError
         from coach.resolve import resolve
 
         try:
-            speaker = voice_from_options(engine, voice, rate, volume)
+            speaker = speech.open()
         except InputError:
             raise
         except CoachError as error:
-            if strict:
+            if script.strict:
                 raise
             # The script itself does not need a voice; only the fit check does.
             click.echo(
                 printable(f"note: fit check skipped, the voice cannot start: {error}"), err=True
             )
         else:
-            report_fit(resolve(script, speaker).warnings, strict, every=True)
+            report_fit(resolve(compiled, speaker).warnings, script.strict, every=True)
     if output is None:
         click.echo(text, nl=False)
     else:

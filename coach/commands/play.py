@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from coach.commands.script_options import script_options
-from coach.commands.speech_options import speech_options
+from coach.commands.script_options import ScriptChoice, script_options
+from coach.commands.speech_options import SpeechChoice, speech_options
 
 if TYPE_CHECKING:
     from coach.live.player import Player
@@ -55,13 +55,8 @@ if TYPE_CHECKING:
 @click.option("--events", default=None, hidden=True, help="Write the event log here (JSON lines).")
 def play_command(
     source: str,
-    level: int | None,
-    phrases: str | None,
-    strict: bool,
-    engine: str,
-    voice: str | None,
-    rate: int | None,
-    volume: float | None,
+    script: ScriptChoice,
+    speech: SpeechChoice,
     start_at: str | None,
     music: str | None,
     output: str,
@@ -78,7 +73,6 @@ def play_command(
     """
     from coach.audio.clip import SAMPLE_RATE
     from coach.commands.script_options import report_fit
-    from coach.commands.speech_options import voice_from_options
     from coach.live.outputs import open_output
     from coach.live.player import Player
     from coach.live.program import chapter_titles, resolve_in_background
@@ -86,9 +80,10 @@ def play_command(
     from coach.pipeline import load
     from coach.terminal import printable
 
-    loaded = load(source, level=level, phrases=phrases)
-    script = loaded.script
-    speaker = voice_from_options(engine, voice, rate, volume)
+    strict = script.strict
+    loaded = load(source, level=script.level, phrases=script.phrases)
+    compiled = loaded.script
+    speaker = speech.open()
     sink = open_output(
         output, SAMPLE_RATE, device
     )  # before any speech: a missing device fails fast
@@ -99,15 +94,15 @@ def play_command(
         from coach.audio.music import analyse_music
 
         bed = analyse_music(Path(music), SAMPLE_RATE)
-    program = resolve_in_background(script, speaker, bed)
+    program = resolve_in_background(compiled, speaker, bed)
     if strict:  # every fit decision must be known before the first sound
         program.wait_complete()
         if program.error is not None:
             raise program.error
-    start = start_position(program, start_at, chapter_titles(script))
+    start = start_position(program, start_at, chapter_titles(compiled))
     shown = len(program.timeline.warnings)
     report_fit([printable(w) for w in program.timeline.warnings], strict)
-    click.echo(printable(f"Playing {script.title!r} on {sink.describe()}"), err=True)
+    click.echo(printable(f"Playing {compiled.title!r} on {sink.describe()}"), err=True)
     player = Player(program, start=start)
     code = 130  # should play() itself fail, the session was stopped
     try:

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from coach.commands.script_options import report_fit, script_options
-from coach.commands.speech_options import speech_options, voice_from_options
+from coach.commands.script_options import ScriptChoice, report_fit, script_options
+from coach.commands.speech_options import SpeechChoice, speech_options
 from coach.terminal import printable
 
 if TYPE_CHECKING:
@@ -140,13 +140,8 @@ def render_command(
     every_session: bool,
     week: int | None,
     quiet: bool,
-    level: int | None,
-    phrases: str | None,
-    strict: bool,
-    engine: str,
-    voice: str | None,
-    rate: int | None,
-    volume: float | None,
+    script: ScriptChoice,
+    speech: SpeechChoice,
 ) -> None:
     """Render ROUTINE (a .yaml file, a built-in name or a .cues file) to MP3 for a phone.
 
@@ -172,17 +167,17 @@ def render_command(
 
         if not Path(music).is_file():
             raise InputError(f"{music}: music file not found")
-    options = _Options(out_dir, split, bitrate, music, no_cover, jobs, quiet, strict)
-    speaker = voice_from_options(engine, voice, rate, volume)
+    options = _Options(out_dir, split, bitrate, music, no_cover, jobs, quiet, script.strict)
+    speaker = speech.open()
     if every_session or week is not None:
         if name is not None or title is not None:
             from coach.errors import InputError
 
             raise InputError("--name and --title name one file; --all and --week name each")
-        _render_program(routine, week, level, phrases, speaker, options)
+        _render_program(routine, week, script.level, script.phrases, speaker, options)
         return
-    script = load_script(routine, level=level, phrases=phrases)
-    _render_script(script, routine, speaker, options, name, title)
+    compiled = load_script(routine, level=script.level, phrases=script.phrases)
+    _render_script(compiled, routine, speaker, options, name, title)
 
 
 @dataclass(frozen=True)

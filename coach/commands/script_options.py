@@ -3,17 +3,34 @@ that takes a ROUTINE (compile, render, play)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any
 
 import click
 
-F = TypeVar("F", bound=Callable[..., Any])
+
+@dataclass(frozen=True)
+class ScriptChoice:
+    """What --level, --phrases and --strict asked for."""
+
+    level: int | None = None
+    phrases: str | None = None
+    strict: bool = False
 
 
-def script_options(command: F) -> F:
-    """Add --level, --phrases and --strict to a click command."""
+def script_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --level, --phrases and --strict to a click command, which gets them as one
+    `script: ScriptChoice` argument."""
+
+    @functools.wraps(command)
+    def with_script(
+        *args: Any, level: int | None, phrases: str | None, strict: bool, **kw: Any
+    ) -> Any:
+        return command(*args, script=ScriptChoice(level, phrases, strict), **kw)
+
     options = [
         click.option(
             "--level",
@@ -34,9 +51,10 @@ def script_options(command: F) -> F:
             help="Treat fit warnings (a cue shortened, moved or dropped) as errors: exit 2.",
         ),
     ]
+    wrapped: Callable[..., Any] = with_script
     for option in reversed(options):
-        command = option(command)
-    return command
+        wrapped = option(wrapped)
+    return wrapped
 
 
 # A line said in its short form, or moved a fraction of a second, is the fit working as

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import click
 
 if TYPE_CHECKING:
     from coach.speech.voice import Voice
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_ENGINE = "auto"  # mirrors coach.speech.DEFAULT_ENGINE without importing it
 
@@ -26,8 +26,39 @@ def engine_help(what: str = "Speech engine") -> str:
     )
 
 
-def speech_options(command: F) -> F:
-    """Add --engine, --voice, --rate and --volume to a click command."""
+@dataclass(frozen=True)
+class SpeechChoice:
+    """What --engine, --voice, --rate and --volume asked for."""
+
+    engine: str = DEFAULT_ENGINE
+    voice: str | None = None
+    rate: int | None = None
+    volume: float | None = None
+
+    def open(self) -> Voice:
+        """The disk-cached Voice asked for (InputError/CoachError if it cannot start)."""
+        from coach.speech import open_voice
+        from coach.speech.base import EngineOptions
+
+        options = EngineOptions(voice=self.voice, rate=self.rate, volume=self.volume)
+        return open_voice(self.engine, options)
+
+
+def speech_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --engine, --voice, --rate and --volume to a click command, which gets them
+    as one `speech: SpeechChoice` argument."""
+
+    @functools.wraps(command)
+    def with_speech(
+        *args: Any,
+        engine: str,
+        voice: str | None,
+        rate: int | None,
+        volume: float | None,
+        **kw: Any,
+    ) -> Any:
+        return command(*args, speech=SpeechChoice(engine, voice, rate, volume), **kw)
+
     options = [
         click.option(
             "--engine",
@@ -59,16 +90,7 @@ def speech_options(command: F) -> F:
             help="Speech volume from 0 to 1 (default: 1).",
         ),
     ]
+    wrapped: Callable[..., Any] = with_speech
     for option in reversed(options):
-        command = option(command)
-    return command
-
-
-def voice_from_options(
-    engine: str, voice: str | None, rate: int | None, volume: float | None
-) -> Voice:
-    """The disk-cached Voice the options describe (InputError/CoachError if it cannot start)."""
-    from coach.speech import open_voice
-    from coach.speech.base import EngineOptions
-
-    return open_voice(engine, EngineOptions(voice=voice, rate=rate, volume=volume))
+        wrapped = option(wrapped)
+    return wrapped
