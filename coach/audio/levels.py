@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from coach.audio import plancache
+from coach.audio import level_cache
 from coach.audio.chain import LimitingMixer, SessionMixer
 from coach.audio.clip import Clip, Samples
 from coach.audio.limiter import limit_by_reach, limit_clip, limit_window, window_peaks
@@ -119,13 +119,13 @@ def plan_mix(
     threads (default: one per core, at most PLAN_WORKERS); numpy releases the GIL
     in its FFTs and loops, and the results are summed in one fixed order, so the
     plan is the same whatever the number of threads. With `remember` (a folder), a
-    plan without music is kept there and reused for the same session (see plancache)."""
+    plan without music is kept there and reused for the same session (see level_cache)."""
     window = limit_window(timeline.sample_rate)
     key = ""
     if remember is not None and music is None:
         settings = f"{target!r} {CEILING_DBFS!r} {ENCODER_SCALE!r} {MAX_GAIN_DB!r} {window}"
-        key = plancache.plan_key(timeline, settings)
-        known = plancache.recall(remember, key)
+        key = level_cache.plan_key(timeline, settings)
+        known = level_cache.recall(remember, key)
         if known is not None:
             clips = _SessionClips(timeline, window, map)
             limits = Limits(clips, _ceiling(known.gain_db))
@@ -139,7 +139,7 @@ def plan_mix(
         with ThreadPoolExecutor(max_workers=count, thread_name_prefix="coach-plan") as pool:
             plan, gain_db = _plan(timeline, music, target, pool.map, window)
     if key and remember is not None and gain_db is not None:
-        plancache.remember(remember, key, plancache.Remembered(gain_db, plan.loudness))
+        level_cache.remember(remember, key, level_cache.Remembered(gain_db, plan.loudness))
     return plan
 
 

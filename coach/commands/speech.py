@@ -59,7 +59,7 @@ def cache_clear_command() -> None:
     """Delete every cached clip and remembered plan (they are made again when next needed)."""
     import contextlib
 
-    from coach.audio import plancache
+    from coach.audio import level_cache
     from coach.listing import FILE_NAME
     from coach.speech.cache import ClipCache, cache_error
 
@@ -67,7 +67,7 @@ def cache_clear_command() -> None:
     removed = cache.clear()
     # What renders and `coach list` remember lives beside the clips: it goes too.
     try:
-        plancache.forget_all(cache.directory / plancache.FOLDER)
+        level_cache.forget_all(cache.directory / level_cache.FOLDER)
         with contextlib.suppress(FileNotFoundError):
             (cache.directory / FILE_NAME).unlink()
     except OSError as error:

@@ -21,7 +21,7 @@ from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from coach.audio import plancache
+from coach.audio import level_cache
 from coach.audio.ffmpeg import find_ffmpeg, kill_all
 from coach.audio.levels import PendingPlan
 from coach.errors import CoachError, InputError
@@ -260,7 +260,7 @@ def render_timeline(
     voice and 192k for the stereo 44.1 kHz file a `music` bed gives. With `remember_plan`,
     the loudness plan
     is kept in the cache folder and reused when the same session is rendered again
-    (see coach.audio.plancache)."""
+    (see coach.audio.level_cache)."""
     if split not in SPLITS:
         raise InputError(f"--split {split}: choose session or exercise")
     if jobs < 1:
@@ -334,7 +334,7 @@ def render_timeline(
         staging.make_dir(tracks[0].mp3.parent)
         jobs_list = [(track, staging.temp_for(track.mp3)) for track in tracks]
         # The plan is made on other threads while the encoders start and wait for it.
-        remember = default_cache_dir() / plancache.FOLDER if remember_plan else None
+        remember = default_cache_dir() / level_cache.FOLDER if remember_plan else None
         pending = PendingPlan(timeline, Path(music) if music is not None else None, remember)
         extras = helper.submit(write_extras)
         _run(_groups(jobs_list, jobs, has_music), produce, jobs, cancel)
