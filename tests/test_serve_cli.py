@@ -156,6 +156,42 @@ def test_with_a_feed_it_prints_the_feeds_url_and_no_qr_with_no_qr(
         running.process.communicate()
 
 
+def test_a_feed_written_for_another_address_is_pointed_out_with_the_fix(
+    folder: Path, tmp_path: Path
+) -> None:
+    served = tmp_path / "served"
+    served.mkdir()
+    for path in folder.iterdir():
+        (served / path.name).write_bytes(path.read_bytes())
+    written = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "coach",
+            "feed",
+            str(served),
+            "--base-url",
+            "http://192.0.2.9:8000/",
+        ],
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert written.returncode == 0, written.stderr
+    running = Running([str(served), "--host", "127.0.0.1", "--port", "0", "--no-qr"], tmp_path)
+    try:
+        printed = "".join(running.printed)
+        base = f"http://127.0.0.1:{running.port}"
+        assert (
+            "feed.xml links its episodes to http://192.0.2.9:8000/, not to this server" in printed
+        )
+        assert f"coach feed {served} --base-url {base}/\n" in printed
+    finally:
+        running.process.kill()
+        running.process.communicate()
+
+
 def _run(args: list[str], tmp: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "coach", "serve", *args],

@@ -69,6 +69,14 @@ def serve_command(folder: Path, host: str, port: int, no_qr: bool, log: bool) ->
         click.echo(f"  page: {base}/")
         if table.get("/feed.xml") is not None:
             click.echo(f"  feed: {base}/feed.xml")
+            linked = _feed_link(folder / "feed.xml")
+            if linked is not None and linked.rstrip("/") != base:
+                click.echo(
+                    printable(
+                        f"  note: feed.xml links its episodes to {linked}, not to this server; "
+                        f"write it again with: coach feed {shown} --base-url {base}/"
+                    )
+                )
             target, what = f"{base}/feed.xml", "the feed (subscribe in a podcast app)"
         else:
             click.echo(f"  feed: none yet; write one with: coach feed {shown} --base-url {base}")
@@ -80,6 +88,21 @@ def serve_command(folder: Path, host: str, port: int, no_qr: bool, log: bool) ->
         server.serve_forever()
     finally:
         server.server_close()
+
+
+def _feed_link(feed: Path) -> str | None:
+    """The address a feed written by `coach feed` gives for the podcast (its channel's
+    <link>, which is the --base-url its episodes' files are under)."""
+    import re
+
+    from coach.files import read_own_file
+
+    try:
+        head = read_own_file(feed, 64 * 1024 * 1024)[:8192].decode("utf-8", "replace")
+    except OSError:
+        return None
+    found = re.search(r"<link>\s*([^<\s]+)\s*</link>", head)
+    return found.group(1) if found else None
 
 
 def _bind_problem(error: OSError, host: str, port: int) -> str:
