@@ -24,7 +24,7 @@ from coach.program.progression import Rules
 from coach.program.steps import LevelStep, StepError, parse_level, parse_step
 from coach.routine import spec as routine_spec
 from coach.routine.build import RoutineBuilder
-from coach.routine.loader import load_routine
+from coach.routine.loader import load_routine, unknown_builtin
 from coach.routine.model import Routine
 from coach.routine.nodes import Bad, NodeReader, Value, describe, short_text
 from coach.routine.spec import Key
@@ -79,12 +79,9 @@ def load_program(ref: str) -> Program:
         return parse_program(data, ref, program_name(path), key, path.resolve().parent)
     programs = builtin_programs()
     if ref not in programs:
-        message = f"no built-in program named {ref!r}"
-        close = difflib.get_close_matches(ref, list(programs), n=1)
-        if close:
-            message += f"; did you mean {close[0]!r}?"
-        names = ", ".join(programs) or "(none installed)"
-        raise InputError(f"{message}\nBuilt-in programs: {names}. Or give a .program.yaml file.")
+        raise InputError(
+            unknown_builtin(ref, "program", list(programs), "Or give a .program.yaml file.")
+        )
     path = programs[ref]
     data = read_file(path, f"routines/{spec.FOLDER}/{path.name}", "program", routine_spec.MAX_BYTES)
     return parse_program(data, f"routines/{spec.FOLDER}/{path.name}", ref, ref, path.parent)

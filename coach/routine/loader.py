@@ -30,12 +30,22 @@ def load_routine(ref: str) -> Routine:
         return _load_file(builtins[ref], f"routines/{builtins[ref].name}", ref)
     if path.exists():  # a folder, a FIFO...: the reader says what it is
         return _load_file(path, ref, path.stem)
-    message = f"no built-in routine named {ref!r} and no such file"
-    close = difflib.get_close_matches(ref, list(builtins), n=1)
+    raise InputError(
+        unknown_builtin(ref, "routine", list(builtins), "Or give the path of a .yaml file.")
+    )
+
+
+def unknown_builtin(ref: str, kind: str, names: list[str], other: str) -> str:
+    """The message for a name that is no built-in `kind`: the closest name, every name,
+    and `other` (what else could be given)."""
+    message = f"no built-in {kind} named {ref!r}"
+    if kind == "routine":
+        message += " and no such file"
+    close = difflib.get_close_matches(ref, names, n=1)
     if close:
         message += f"; did you mean {close[0]!r}?"
-    names = ", ".join(builtins) or "(none installed)"
-    raise InputError(f"{message}\nBuilt-in routines: {names}. Or give the path of a .yaml file.")
+    listed = ", ".join(names) or "(none installed)"
+    return f"{message}\nBuilt-in {kind}s: {listed}. {other}"
 
 
 def _load_file(path: Path, source: str, name: str) -> Routine:
