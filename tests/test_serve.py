@@ -31,7 +31,7 @@ SECRET = b"TOP-SECRET: a file beside the served folder, never to be served\n"
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Two rendered sessions, stand-ins for the feed's files, and hostile links."""
+    """Two rendered sessions, a stand-in feed, small known sidecars, and hostile links."""
     base = tmp_path_factory.mktemp("serve")
     out = base / "out"
     render_sessions(out, base)
@@ -43,7 +43,9 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # A session whose MP3 is a link out of the folder: find_sessions sees its timeline.
     shutil.copy(out / "tabata.timeline.json", out / "leak.timeline.json")
     (out / "leak.mp3").symlink_to(base / "secret.txt")
-    (out / "cool-down-stretch.vtt").symlink_to(base / "secret.txt")  # a sidecar link
+    # a sidecar that is a link out of the folder, in place of the one the render wrote
+    (out / "cool-down-stretch.vtt").unlink(missing_ok=True)
+    (out / "cool-down-stretch.vtt").symlink_to(base / "secret.txt")
     outside = base / "outside"
     outside.mkdir()
     for name in ("tabata.mp3", "tabata.timeline.json"):
