@@ -76,6 +76,9 @@ def play_command(
     +/- volume, q quit). Otherwise one line per chapter. When the session ends or
     is stopped it is recorded in the log, with how far it got (`coach log`).
     """
+    from coach.speech import preload
+
+    preload(engine, voice)  # a neural voice's model loads on another core meanwhile
     from coach.audio.clip import SAMPLE_RATE
     from coach.commands.script_options import report_fit
     from coach.commands.speech_options import voice_from_options
