@@ -102,7 +102,9 @@ def play_command(
         from coach.audio.music import analyse_music
 
         bed = analyse_music(Path(music), SAMPLE_RATE)
-    program = resolve_in_background(script, speaker, bed)
+    # Without --strict or --start-at, the output starts while the first sentence is
+    # being synthesized: its pre-roll of silence overlaps the synthesis.
+    program = resolve_in_background(script, speaker, bed, wait=bool(strict or start_at))
     if strict:  # every fit decision must be known before the first sound
         program.wait_complete()
         if program.error is not None:
@@ -119,7 +121,7 @@ def play_command(
         player.close()
         if events:
             write_events(events, player)
-        if not no_log:
+        if not no_log and program.timeline.chapters:  # something of it was playable
             _record(loaded, player, code)
     report_fit([printable(w) for w in program.timeline.warnings[shown:]], False)
     if code:

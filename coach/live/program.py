@@ -168,22 +168,28 @@ class Program:
 
 
 def resolve_in_background(
-    script: CueScript, voice: Any, music: MusicInfo | None = None, stepwise: int = 1
+    script: CueScript,
+    voice: Any,
+    music: MusicInfo | None = None,
+    stepwise: int = 1,
+    wait: bool = True,
 ) -> Program:
-    """Resolve the first step now and the rest in a daemon thread (the first `stepwise`
-    chapters step by step, so playing can start before they are all synthesized).
+    """Resolve the session in a daemon thread, the first `stepwise` chapters step by
+    step, so playing can start before they are all synthesized.
 
-    Errors in the first step are raised here; later ones end the program early
-    and are kept in `Program.error`.
+    With `wait`, the first step is resolved here, and its errors raised here; without,
+    everything is left to the thread (the output can start meanwhile). Errors in the
+    thread end the program early and are kept in `Program.error`.
     """
     titles = chapter_titles(script)
     program = Program(script.title, script.routine, chapter_titles=titles, music=music)
     chapters = iter_pieces(script, voice, stepwise)
-    first = next(chapters, None)
-    if first is None:
-        program.finish()
-        return program
-    program.add_chapter(first)
+    if wait:
+        first = next(chapters, None)
+        if first is None:
+            program.finish()
+            return program
+        program.add_chapter(first)
 
     def rest() -> None:
         try:
