@@ -7,7 +7,7 @@ process it starts) and once free to use all of them. Prints a markdown table of 
 medians: wall-clock seconds, CPU seconds (user + sys of the render and its children),
 how many cores that kept busy (CPU / wall) and the speed-up over one core.
 
-    python scripts/bench_cold_render.py                           # at-home-glutes, piper and pyttsx3
+    python scripts/bench_cold_render.py              # at-home-glutes, piper and pyttsx3
     python scripts/bench_cold_render.py tabata --engines piper --runs 5
 """
 
