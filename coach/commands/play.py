@@ -76,9 +76,6 @@ def play_command(
     +/- volume, q quit). Otherwise one line per chapter. When the session ends or
     is stopped it is recorded in the log, with how far it got (`coach log`).
     """
-    from coach.speech import preload
-
-    preload(engine, voice)  # a neural voice's model loads on another core meanwhile
     from coach.audio.clip import SAMPLE_RATE
     from coach.commands.script_options import report_fit
     from coach.commands.speech_options import voice_from_options
@@ -87,9 +84,13 @@ def play_command(
     from coach.live.program import chapter_titles, resolve_in_background
     from coach.live.session import is_interactive, play, start_position
     from coach.pipeline import load
+    from coach.speech import preload
     from coach.terminal import printable
 
     loaded = load(source, level=level, phrases=phrases)
+    # A neural voice's model loads on another core while the rest starts. Only once the
+    # routine is known good: bad input ends at once, without touching onnxruntime.
+    preload(engine, voice)
     script = loaded.script
     speaker = voice_from_options(engine, voice, rate, volume)
     sink = open_output(

@@ -14,6 +14,8 @@ the network outside the GIL, so two cores make two clips instead of sharing one.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import json
 import os
 import threading
@@ -124,7 +126,15 @@ def _load(path: Path, here: bool) -> Future[Any]:
         run()
     else:
         threading.Thread(target=run, name="coach-piper-load", daemon=True).start()
+        atexit.register(_settle, future)
     return future
+
+
+def _settle(future: Future[Any]) -> None:
+    """At exit, let a load under way finish: onnxruntime aborts the process when its
+    session is torn down half made."""
+    with contextlib.suppress(Exception):
+        future.exception(timeout=10)
 
 
 def preload(voice: str | None = None) -> None:
