@@ -16,7 +16,9 @@
 - Every decision is a warning naming the chapter, the time and the text.
 
 `iter_chapters` does this one chapter at a time (asking the voice to prepare
-that chapter's texts first), so a live player can start before the rest exists.
+that chapter's texts first), so a live player can start before the rest exists;
+`iter_pieces` gives the first chapter(s) one step at a time, so it can start after
+the first sentence.
 """
 
 from __future__ import annotations
@@ -150,6 +152,16 @@ class _Resolver:
     def samples(self, seconds: float) -> int:
         return round(seconds * self.rate)
 
+    def step(self, step: Step, position: int, chapter: ResolvedChapter, title: str) -> int:
+        """Place one step at `position` into `chapter`; where the next step starts."""
+        if isinstance(step, Say):
+            clip = self.voice.clip(step.text)
+            chapter.cues.append(TimedCue(position, step.text, step.kind, chapter.index, clip))
+            return position + clip.frames + self.samples(step.gap)
+        if isinstance(step, Window):
+            return self.window(step, position, chapter, title)
+        return position
+
     def window(self, window: Window, start: int, chapter: ResolvedChapter, title: str) -> int:
         length = self.samples(window.duration)
         chapter.windows.append(self.timed_window(window, start, length, chapter.index))
@@ -239,20 +251,39 @@ class _Resolver:
 
 def iter_chapters(script: CueScript, voice: Voice) -> Iterator[ResolvedChapter]:
     """Resolve `script` chapter by chapter, in order, on one absolute sample clock."""
+    return iter_pieces(script, voice, stepwise=0)
+
+
+def iter_pieces(script: CueScript, voice: Voice, stepwise: int = 1) -> Iterator[ResolvedChapter]:
+    """The chapters of `iter_chapters`, the first `stepwise` of them step by step.
+
+    A chapter resolved step by step comes as one piece per step (a `Say` or a
+    `Window`), all with the chapter's index: each holds only what its step adds and
+    the chapter's span up to that step's end, and the voice is asked only for that
+    step's texts. Nothing in a piece changes when later steps are resolved: a `Say`
+    starts where the step before it ended, and a window's cues are placed inside the
+    window against each other only. So the samples up to a piece's end are final when
+    it comes, and a player can start on them while the rest is being synthesized.
+    """
     resolver = _Resolver(voice, SAMPLE_RATE)
     position = 0
     for index, (title, steps) in enumerate(_group(script)):
+        start = position
+        if index < stepwise and steps:
+            for step in steps:
+                voice.prepare(chapter_texts([step]))
+                piece = ResolvedChapter(index, ChapterSpan(title, start, position))
+                position = resolver.step(step, position, piece, title)
+                piece.tones.sort(key=lambda t: t.start)
+                piece.span = ChapterSpan(title, start, position)
+                yield piece
+            continue
         voice.prepare(chapter_texts(steps))
-        chapter = ResolvedChapter(index, ChapterSpan(title, position, position))
+        chapter = ResolvedChapter(index, ChapterSpan(title, start, start))
         for step in steps:
-            if isinstance(step, Say):
-                clip = voice.clip(step.text)
-                chapter.cues.append(TimedCue(position, step.text, step.kind, index, clip))
-                position += clip.frames + resolver.samples(step.gap)
-            elif isinstance(step, Window):
-                position = resolver.window(step, position, chapter, title)
+            position = resolver.step(step, position, chapter, title)
         chapter.tones.sort(key=lambda t: t.start)
-        chapter.span = ChapterSpan(title, chapter.span.start, position)
+        chapter.span = ChapterSpan(title, start, position)
         yield chapter
 
 

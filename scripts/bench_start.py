@@ -5,7 +5,9 @@ For each engine, N times: a fresh empty cache (COACH_CACHE_DIR), `coach play ROU
 seconds. The player's event log gives the monotonic time at which the first cue's first
 sample reaches the output (the null output pulls each block at its due time, so that is
 when a device would be handed it); the script took the same clock just before starting
-the process. Prints a markdown table of the medians.
+the process. The output starts while the first sentence is synthesized, so its 0.3 s
+pre-roll of silence is hidden behind it when synthesis takes longer. Prints a markdown
+table of the medians.
 
     python scripts/bench_start.py                         # at-home-glutes, pyttsx3 and piper
     python scripts/bench_start.py tabata --engines piper --runs 5
@@ -57,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
     print(f"`coach play {args.routine}` on an empty cache, process start to the first word")
-    print("(seconds; the player's 0.3 s pre-roll of silence included)\n")
+    print("(seconds; the 0.3 s pre-roll of silence included where synthesis took less)\n")
     print("| engine | median | runs |")
     print("|---|---:|---|")
     for engine in args.engines.split(","):

@@ -78,10 +78,14 @@ def play_command(
     from coach.live.program import chapter_titles, resolve_in_background
     from coach.live.session import is_interactive, play, start_position
     from coach.pipeline import load
+    from coach.speech import preload
     from coach.terminal import printable
 
     strict = script.strict
     loaded = load(source, level=script.level, phrases=script.phrases)
+    # A neural voice's model loads on another core while the rest starts. Only once the
+    # routine is known good: bad input ends at once, without touching onnxruntime.
+    preload(speech.engine, speech.voice)
     compiled = loaded.script
     speaker = speech.open()
     sink = open_output(
@@ -94,7 +98,9 @@ def play_command(
         from coach.audio.music import analyse_music
 
         bed = analyse_music(Path(music), SAMPLE_RATE)
-    program = resolve_in_background(compiled, speaker, bed)
+    # Without --strict or --start-at, the output starts while the first sentence is
+    # being synthesized: its pre-roll of silence overlaps the synthesis.
+    program = resolve_in_background(compiled, speaker, bed, wait=bool(strict or start_at))
     if strict:  # every fit decision must be known before the first sound
         program.wait_complete()
         if program.error is not None:
@@ -111,7 +117,7 @@ def play_command(
         player.close()
         if events:
             write_events(events, player)
-        if not no_log:
+        if not no_log and program.timeline.chapters:  # something of it was playable
             _record(loaded, player, code)
     report_fit([printable(w) for w in program.timeline.warnings[shown:]], False)
     if code:

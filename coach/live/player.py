@@ -23,7 +23,9 @@ from coach.audio.chain import SessionMixer
 from coach.audio.clip import Samples
 from coach.live.program import Program
 
-PREROLL = 0.3  # seconds of silence before the first sound: outputs swallow a stream's start
+# Seconds of silence before the first sound: outputs swallow a stream's start. The
+# output may start before the first sentence is ready; the silence then lasts until it is.
+PREROLL = 0.3
 RESUME_PREROLL = 0.15  # seconds of silence after a resume, for the same reason
 BACK_TWICE = 2.0  # a second "back" within this many seconds goes to the previous chapter
 VOLUME_STEP = 0.1
@@ -127,11 +129,6 @@ class Player:
     def _fill(self, block: Samples, offset: int, frames: int, wall: float) -> int:
         """Fill part of `block`; return how many frames were filled (at least one)."""
         frame = self.frame + offset
-        if not self._started:
-            self._started = True
-            self._log(
-                "start", self.position, frame + self._silence, wall + self._silence / self.rate
-            )
         if self.finished.is_set() or self.paused:
             self._recent.append((wall, frame, self.position, 0))
             return frames
@@ -147,12 +144,17 @@ class Player:
             if program.complete and self.position >= program.timeline.length:
                 self._log("end", self.position, frame, wall)
                 self.finished.set()
+            elif not self._started:
+                pass  # the first sentence is still being synthesized: more pre-roll
             elif not self._waiting:
                 self._waiting = True
                 self._log("wait", self.position, frame, wall, "speech not ready yet")
             self._recent.append((wall, frame, self.position, 0))
             return frames
         self._waiting = False
+        if not self._started:
+            self._started = True
+            self._log("start", self.position, frame, wall)
         step = min(frames, ready - self.position, self._next_chapter_start() - self.position)
         start, end = self.position, self.position + step
         self._log_span(start, end, frame, wall)

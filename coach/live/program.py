@@ -1,9 +1,12 @@
 """A Timeline that grows chapter by chapter while it is being played.
 
-The first chapter is resolved before playback starts; the rest are resolved in a
-background thread. The player only ever reads `Program.mixer` (and
-`Program.final_mixer`), which are replaced whole (never mutated) under a lock, so
-the audio thread never waits for the speech engine.
+Only the first step of the session (its first sentence, or its first window) is
+resolved before playback starts; the rest of the first chapter follows step by
+step and the later chapters whole, in a background thread, while it plays
+(`coach.resolve.iter_pieces` says why nothing already playing can move). The
+player only ever reads `Program.mixer` (and `Program.final_mixer`), which are
+replaced whole (never mutated) under a lock, so the audio thread never waits for
+the speech engine.
 
 Both are the renderer's mix chain (`coach.audio.chain`), gains and limiter
 included. Until every chapter is resolved, `mixer` plays at the levels planned
@@ -24,7 +27,7 @@ from coach.audio.clip import SAMPLE_RATE
 from coach.audio.levels import MixPlan, plan_mix
 from coach.audio.music import MusicInfo
 from coach.cues.model import CueScript
-from coach.resolve import ResolvedChapter, chapter_titles, iter_chapters
+from coach.resolve import ResolvedChapter, chapter_titles, iter_pieces
 from coach.timeline import ChapterSpan, TimedCue, TimedTone, TimedWindow, Timeline
 
 
@@ -93,15 +96,18 @@ class Program:
         tones: Iterable[TimedTone],
         warnings: Iterable[str],
         windows: Iterable[TimedWindow] = (),
+        grows: bool = False,
     ) -> None:
-        """Append one resolved chapter (positions are absolute samples)."""
+        """Append one resolved chapter (positions are absolute samples); with `grows`,
+        `span` is the last chapter's, grown by these cues, tones and windows."""
         with self._condition:
             old = self.timeline
+            before = old.chapters[:-1] if grows and old.chapters else old.chapters
             timeline = Timeline(
                 length=max(old.length, span.end),
                 cues=old.cues + list(cues),
                 tones=old.tones + list(tones),
-                chapters=[*old.chapters, span],
+                chapters=[*before, span],
                 windows=old.windows + list(windows),
                 warnings=old.warnings + list(warnings),
                 sample_rate=old.sample_rate,
@@ -111,8 +117,11 @@ class Program:
             self._replace(timeline)
 
     def add_chapter(self, chapter: ResolvedChapter) -> None:
-        """Append a chapter as the resolver gives it."""
-        self.add(chapter.span, chapter.cues, chapter.tones, chapter.warnings, chapter.windows)
+        """Append a chapter, or a piece of the last one, as the resolver gives it."""
+        grows = chapter.index < len(self.timeline.chapters)
+        self.add(
+            chapter.span, chapter.cues, chapter.tones, chapter.warnings, chapter.windows, grows
+        )
 
     def _replace(self, timeline: Timeline) -> None:
         # Plan and build the mixer before publishing, so readers always see a matching pair.
@@ -158,20 +167,29 @@ class Program:
             return self._condition.wait_for(lambda: self.complete, timeout)
 
 
-def resolve_in_background(script: CueScript, voice: Any, music: MusicInfo | None = None) -> Program:
-    """Resolve the first chapter now and the rest in a daemon thread.
+def resolve_in_background(
+    script: CueScript,
+    voice: Any,
+    music: MusicInfo | None = None,
+    stepwise: int = 1,
+    wait: bool = True,
+) -> Program:
+    """Resolve the session in a daemon thread, the first `stepwise` chapters step by
+    step, so playing can start before they are all synthesized.
 
-    Errors in the first chapter are raised here; later ones end the program early
-    and are kept in `Program.error`.
+    With `wait`, the first step is resolved here, and its errors raised here; without,
+    everything is left to the thread (the output can start meanwhile). Errors in the
+    thread end the program early and are kept in `Program.error`.
     """
     titles = chapter_titles(script)
     program = Program(script.title, script.routine, chapter_titles=titles, music=music)
-    chapters = iter_chapters(script, voice)
-    first = next(chapters, None)
-    if first is None:
-        program.finish()
-        return program
-    program.add_chapter(first)
+    chapters = iter_pieces(script, voice, stepwise)
+    if wait:
+        first = next(chapters, None)
+        if first is None:
+            program.finish()
+            return program
+        program.add_chapter(first)
 
     def rest() -> None:
         try:

@@ -112,8 +112,11 @@ def play(
             f"note: the audio output ran dry {sink.underruns} time(s); the machine was busy, "
             "so the cues after it came a little late\n"
         )
-    if player.program.error is not None:
-        raise CoachError(f"speech stopped early: {player.program.error}")
+    error = player.program.error
+    if error is not None:
+        if not player.program.timeline.chapters and isinstance(error, CoachError):
+            raise error  # nothing could be said at all: the reason itself, as it came
+        raise CoachError(f"speech stopped early: {error}")
     return 0
 
 

@@ -23,4 +23,15 @@ def open_voice(engine: str = DEFAULT_ENGINE, options: EngineOptions | None = Non
     return CachedVoice(create_engine(engine, options), ClipCache())
 
 
-__all__ = ["DEFAULT_ENGINE", "open_voice"]
+def preload(engine: str = DEFAULT_ENGINE, voice: str | None = None) -> None:
+    """Start loading the voice model `engine` and `voice` name on a thread, when the engine
+    has one (piper): `coach play` calls this first, so it loads while the routine compiles."""
+    from coach.speech.auto import AUTO, auto_choice
+
+    if (auto_choice() if engine == AUTO else engine) == "piper":
+        from coach.speech.piper_engine import preload as load_model
+
+        load_model(voice)
+
+
+__all__ = ["DEFAULT_ENGINE", "open_voice", "preload"]

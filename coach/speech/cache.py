@@ -22,6 +22,7 @@ import sys
 import threading
 import zlib
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -179,7 +180,11 @@ class CacheStats:
 
 
 class CachedVoice:
-    """A Voice: in-memory clips on top of the disk cache on top of an engine."""
+    """A Voice: in-memory clips on top of the disk cache on top of an engine.
+
+    `prepare` synthesizes the texts it is missing on as many threads as the engine
+    says it serves at once (its `workers`, 1 when it says nothing); every clip is
+    stored under its own text, whichever thread made it."""
 
     def __init__(self, engine: Engine, cache: ClipCache | None = None) -> None:
         self.engine = engine
@@ -213,12 +218,25 @@ class CachedVoice:
                     self.stats.disk_hits += 1
         if not missing:
             return
-        for text in missing:
-            clip = self.engine.synthesize(text)
-            self._store(text, clip)
-            with self._lock:
-                self._clips[text] = clip
-                self.stats.synthesized += 1
+        workers = min(max(1, int(getattr(self.engine, "workers", 1))), len(missing))
+        if workers == 1:
+            for text in missing:
+                self._make(text)
+            return
+        pool = ThreadPoolExecutor(workers, thread_name_prefix="coach-speak")
+        try:
+            # Longest first, so the last clip to finish is a short one; the first
+            # failure is raised here, and the texts not yet started are dropped.
+            list(pool.map(self._make, sorted(missing, key=len, reverse=True)))
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _make(self, text: str) -> None:
+        clip = self.engine.synthesize(text)
+        self._store(text, clip)
+        with self._lock:
+            self._clips[text] = clip
+            self.stats.synthesized += 1
 
     def _store(self, text: str, clip: Clip) -> None:
         """Keep a clip on disk; a cache that cannot be written only costs speed, once noted."""
@@ -227,7 +245,10 @@ class CachedVoice:
         try:
             self.cache.put(cache_key(self.identity, text), clip)
         except OSError as error:
-            self.write_error = error
+            with self._lock:
+                if self.write_error is not None:
+                    return
+                self.write_error = error
             print(
                 f"coach: cannot write the clip cache in {self.cache.directory} ({error.strerror}); "
                 "continuing without it",

