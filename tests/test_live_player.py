@@ -13,8 +13,8 @@ from coach.audio.levels import plan_mix
 from coach.audio.music import analyse_music
 from coach.compiler import compile_routine
 from coach.cues.model import Chapter, CueScript, Say, Window
+from coach.live.growing import GrowingTimeline
 from coach.live.player import Player
-from coach.live.program import Program
 from coach.live.screen import lines, status
 from coach.live.session import start_position
 from coach.live.sinks import NullSink
@@ -84,7 +84,7 @@ class Drive:
 
 
 def _player(timeline: Timeline | None = None, start: int = 0) -> Player:
-    program = Program.from_timeline(timeline or _timeline())
+    program = GrowingTimeline.from_timeline(timeline or _timeline())
     return Player(program, start=start, preroll=PRE / RATE, resume_preroll=RESUME / RATE)
 
 
@@ -237,7 +237,7 @@ def test_quit_stops_at_once_and_plays_silence() -> None:
 
 
 def test_start_at_a_chapter_or_a_time() -> None:
-    program = Program.from_timeline(_timeline())
+    program = GrowingTimeline.from_timeline(_timeline())
     titles = ["Warm-up", "Squats", "Cool-down"]
     assert start_position(program, "2", titles) == 2 * RATE
     assert start_position(program, "cool", titles) == 4 * RATE
@@ -254,14 +254,14 @@ def test_start_at_a_chapter_or_a_time() -> None:
 def test_start_at_outside_the_session_is_an_input_error(value: str) -> None:
     from coach.errors import InputError
 
-    program = Program.from_timeline(_timeline())
+    program = GrowingTimeline.from_timeline(_timeline())
     with pytest.raises(InputError, match="--start-at"):
         start_position(program, value, ["Warm-up", "Squats", "Cool-down"])
 
 
 def test_a_chapter_not_ready_is_logged_and_waited_for() -> None:
     timeline = _timeline()
-    program = Program(title="Test")
+    program = GrowingTimeline(title="Test")
     program.add(timeline.chapters[0], timeline.cues[:2], [], [])
     player = Player(program, preroll=0)
     drive = Drive(player)
@@ -281,7 +281,7 @@ def test_null_sink_paces_by_the_clock() -> None:
         cues=[_cue(RATE // 2, "x", 0)],
         chapters=[ChapterSpan("Only", 0, RATE)],
     )
-    player = Player(Program.from_timeline(timeline), preroll=0.1)
+    player = Player(GrowingTimeline.from_timeline(timeline), preroll=0.1)
     sink = NullSink(RATE)
     began = time.monotonic()
     sink.start(player.pull)
@@ -312,7 +312,7 @@ def _lunges() -> Timeline:
 
 
 def _screen_at(timeline: Timeline, position: int) -> tuple[str, str, str]:
-    player = Player(Program.from_timeline(timeline), start=position, preroll=0)
+    player = Player(GrowingTimeline.from_timeline(timeline), start=position, preroll=0)
     drive = Drive(player, 64)
     drive.run(64 / RATE)
     state = status(player, drive.now)
@@ -388,7 +388,7 @@ def test_screen_shows_the_coming_side_while_switching_and_no_set_while_resting()
 def test_screen_text_shows_the_set_side_and_rep_being_heard() -> None:
     timeline = _lunges()
     go = next(c for c in timeline.cues if c.kind == "go")
-    player = Player(Program.from_timeline(timeline), start=go.start + 45 * RATE, preroll=0)
+    player = Player(GrowingTimeline.from_timeline(timeline), start=go.start + 45 * RATE, preroll=0)
     drive = Drive(player, 256)
     drive.run(0.5)
     state = status(player, drive.now)
@@ -400,7 +400,7 @@ def test_screen_text_shows_the_set_side_and_rep_being_heard() -> None:
 
 def test_speech_failing_in_a_later_chapter_ends_the_session_with_the_reason() -> None:
     from coach.errors import CoachError
-    from coach.live.program import resolve_in_background
+    from coach.live.growing import resolve_in_background
 
     class Failing(MemoryVoice):
         def clip(self, text: str):  # type: ignore[no-untyped-def]
@@ -438,7 +438,7 @@ def test_music_plays_under_the_voice_and_ducks_while_it_speaks(tmp_path: Path) -
         chapters=[ChapterSpan("All", 0, 4 * RATE)],
     )
     music = analyse_music(bed, RATE)
-    player = Player(Program.from_timeline(timeline, music=music), preroll=0)
+    player = Player(GrowingTimeline.from_timeline(timeline, music=music), preroll=0)
     drive = Drive(player, 1024)
     drive.until_finished()
     player.close()
@@ -466,7 +466,7 @@ def test_screen_shows_the_true_chapter_total_and_spaced_labels_while_preparing()
             Say("Stretch"),
         ],
     )
-    program = Program(title="Legs", chapter_titles=chapter_titles(script))
+    program = GrowingTimeline(title="Legs", chapter_titles=chapter_titles(script))
     prepare = TimedWindow(0, 5 * RATE, "prepare", "get ready", 0)
     program.add(ChapterSpan("Warm-up", 0, 5 * RATE), [], [], [], [prepare])
     player = Player(program, preroll=0)
@@ -489,7 +489,7 @@ def test_screen_shows_control_characters_as_escapes() -> None:
         chapters=[ChapterSpan(evil, 0, 2 * RATE)],
         title=evil,
     )
-    player = Player(Program.from_timeline(timeline), preroll=0)
+    player = Player(GrowingTimeline.from_timeline(timeline), preroll=0)
     drive = Drive(player, 256)
     drive.run(0.5)
     text = "\n".join(lines(status(player, drive.now), 100))
@@ -524,7 +524,7 @@ def test_chapter_lines_show_the_true_total_while_later_chapters_are_prepared() -
     later chapters was still being made: the total comes from the script."""
     import io
 
-    from coach.live.program import resolve_in_background
+    from coach.live.growing import resolve_in_background
     from coach.live.session import play
 
     class Slow(MemoryVoice):
@@ -559,7 +559,7 @@ def test_chapter_lines_show_the_true_total_while_later_chapters_are_prepared() -
 def test_windows_resolved_in_the_background_are_the_timelines() -> None:
     """Live gets its windows chapter by chapter from the resolver: the same spans and facts
     as the whole Timeline that the renderer writes to .timeline.json."""
-    from coach.live.program import resolve_in_background
+    from coach.live.growing import resolve_in_background
 
     script = compile_routine(parse_routine(LUNGES, "legs.yaml"))
     program = resolve_in_background(script, VOICE)

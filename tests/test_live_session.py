@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parent.parent
 SESSION = """
 import sys
 from coach.live.player import Player
-from coach.live.program import Program
+from coach.live.growing import GrowingTimeline
 from coach.live.session import is_interactive, play
 from coach.live.sinks import NullSink
 from coach.audio.clip import SAMPLE_RATE as R
@@ -39,7 +39,7 @@ timeline = Timeline(
               for i, t in enumerate(titles)],
     title="Test session",
 )
-player = Player(Program.from_timeline(timeline), preroll=0.05)
+player = Player(GrowingTimeline.from_timeline(timeline), preroll=0.05)
 sys.exit(play(player, NullSink(R), is_interactive()))
 """
 

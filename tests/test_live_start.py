@@ -13,8 +13,8 @@ import pytest
 from coach.audio.clip import Clip
 from coach.cues.model import Chapter, Cue, CueScript, Say, Window
 from coach.errors import CoachError
+from coach.live.growing import GrowingTimeline, resolve_in_background
 from coach.live.player import Player
-from coach.live.program import Program, resolve_in_background
 from coach.live.session import play
 from coach.live.sinks import NullSink
 from coach.resolve import resolve
@@ -65,7 +65,7 @@ class Gated(FakeEngine):
         return clip
 
 
-def _pull_along(player: Player, program: Program, until: object = None) -> list[np.ndarray]:
+def _pull_along(player: Player, program: GrowingTimeline, until: object = None) -> list[np.ndarray]:
     """Pull blocks as a device would, but only blocks that are ready (real time passes
     while speech is made), until the end or until `until()` is true."""
     blocks: list[np.ndarray] = []
@@ -109,7 +109,7 @@ def test_the_first_sentence_is_heard_before_the_rest_of_its_chapter_is_synthesiz
     assert heard == [(c.start, c.text) for c in whole.cues]
 
     live = np.concatenate(played)[: whole.length]
-    file = _render_mix(Program.from_timeline(whole))
+    file = _render_mix(GrowingTimeline.from_timeline(whole))
     later = slice(whole.chapters[1].start, whole.length)
     assert np.array_equal(live[later], file[later])  # the file's levels, sample for sample
     first = slice(0, whole.chapters[0].end)
@@ -117,7 +117,7 @@ def test_the_first_sentence_is_heard_before_the_rest_of_its_chapter_is_synthesiz
     assert 10 ** (-1 / 20) < ratio < 10 ** (1 / 20)  # the first chapter's own levels
 
 
-def _render_mix(program: Program) -> np.ndarray:
+def _render_mix(program: GrowingTimeline) -> np.ndarray:
     """What the render feeds its encoder (tests/test_one_chain.py shows they agree)."""
     player = Player(program, preroll=0, clock=lambda: 0.0)
     blocks = []

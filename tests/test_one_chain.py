@@ -19,8 +19,8 @@ from test_render_support import RATE, make_timeline
 from coach.audio import ffmpeg
 from coach.audio.mixer import BlockMixer
 from coach.audio.music import analyse_music
+from coach.live.growing import GrowingTimeline
 from coach.live.player import Player
-from coach.live.program import Program
 from coach.render.render import render_timeline
 from coach.timeline import Timeline
 
@@ -48,7 +48,7 @@ def _encoded(folder: Path) -> np.ndarray:
     return np.frombuffer(fed.read_bytes(), dtype="<i2")
 
 
-def _live(program: Program) -> np.ndarray:
+def _live(program: GrowingTimeline) -> np.ndarray:
     """What the player hands the sound card, pulled in device-sized blocks."""
     player = Player(program, preroll=0, clock=lambda: 0.0)
     blocks = []
@@ -86,7 +86,7 @@ def test_the_player_plays_the_samples_the_encoder_is_fed(
     encoded = _encoded(captured)
     assert encoded.shape[0] == timeline.length
     info = analyse_music(music, RATE) if music is not None else None
-    live = _live(Program.from_timeline(timeline, music=info))
+    live = _live(GrowingTimeline.from_timeline(timeline, music=info))
     raw = BlockMixer(timeline).render(0, timeline.length)
     assert np.abs(live).max() > 1.5 * np.abs(raw).max()  # the gain is applied live, as in the file
     for span in timeline.chapters:  # chapter by chapter, sample for sample
@@ -99,8 +99,8 @@ def test_while_later_chapters_resolve_the_first_plays_at_its_own_levels_then_the
     planned from it, and the chapters it enters once the whole session is known at the
     file's levels, exactly."""
     timeline = _loud_timeline()
-    whole = Program.from_timeline(timeline)
-    growing = Program(timeline.title, timeline.routine)
+    whole = GrowingTimeline.from_timeline(timeline)
+    growing = GrowingTimeline(timeline.title, timeline.routine)
     first = timeline.chapters[0]
     growing.add(first, [c for c in timeline.cues if c.chapter == 0], [timeline.tones[0]], [])
     player = Player(growing, preroll=0, clock=lambda: 0.0)

@@ -73,9 +73,9 @@ def play_command(
     """
     from coach.audio.clip import SAMPLE_RATE
     from coach.commands.script_options import report_fit
+    from coach.live.growing import chapter_titles, resolve_in_background
     from coach.live.outputs import open_output
     from coach.live.player import Player
-    from coach.live.program import chapter_titles, resolve_in_background
     from coach.live.session import is_interactive, play, start_position
     from coach.pipeline import load
     from coach.speech import preload

@@ -1,4 +1,4 @@
-"""The real-time player: turns a Program into blocks of sound on demand.
+"""The real-time player: turns a GrowingTimeline into blocks of sound on demand.
 
 The audio output pulls blocks (`Player.pull`); the position is an integer count
 of timeline samples advanced only by what was pulled, so timing comes from the
@@ -21,7 +21,7 @@ import numpy as np
 
 from coach.audio.chain import SessionMixer
 from coach.audio.clip import Samples
-from coach.live.program import Program
+from coach.live.growing import GrowingTimeline
 
 # Seconds of silence before the first sound: outputs swallow a stream's start. The
 # output may start before the first sentence is ready; the silence then lasts until it is.
@@ -49,11 +49,11 @@ class Event:
 
 
 class Player:
-    """Plays a Program from `start` through an output that calls `pull`."""
+    """Plays a GrowingTimeline from `start` through an output that calls `pull`."""
 
     def __init__(
         self,
-        program: Program,
+        program: GrowingTimeline,
         start: int = 0,
         preroll: float = PREROLL,
         resume_preroll: float = RESUME_PREROLL,

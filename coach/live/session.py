@@ -13,8 +13,8 @@ from types import FrameType
 from typing import TYPE_CHECKING, TextIO
 
 from coach.errors import CoachError, InputError
+from coach.live.growing import GrowingTimeline
 from coach.live.player import Player
-from coach.live.program import Program
 from coach.live.screen import Screen, clock, status
 from coach.live.sinks import Sink
 from coach.signals import Stopped, exit_code, stop_on_signals
@@ -27,7 +27,9 @@ TICK = 0.05  # seconds between looks at the keys, the screen and the clock
 REDRAW = 0.2  # seconds between screen redraws
 
 
-def start_position(program: Program, value: str | None, chapter_titles: Sequence[str]) -> int:
+def start_position(
+    program: GrowingTimeline, value: str | None, chapter_titles: Sequence[str]
+) -> int:
     """The sample to start at for --start-at: a chapter number or title, or [h:]mm:ss.
 
     A time that falls inside a cue starts at the beginning of that cue, so no

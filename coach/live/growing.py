@@ -4,7 +4,7 @@ Only the first step of the session (its first sentence, or its first window) is
 resolved before playback starts; the rest of the first chapter follows step by
 step and the later chapters whole, in a background thread, while it plays
 (`coach.resolve.iter_pieces` says why nothing already playing can move). The
-player only ever reads `Program.mixer` (and `Program.final_mixer`), which are
+player only ever reads `GrowingTimeline.mixer` (and `.final_mixer`), which are
 replaced whole (never mutated) under a lock, so the audio thread never waits for
 the speech engine.
 
@@ -31,7 +31,7 @@ from coach.resolve import ResolvedChapter, chapter_titles, iter_pieces
 from coach.timeline import ChapterSpan, TimedCue, TimedTone, TimedWindow, Timeline
 
 
-class Program:
+class GrowingTimeline:
     """The part of a session that is ready to play, and whether more is coming."""
 
     def __init__(
@@ -58,7 +58,7 @@ class Program:
         timeline: Timeline,
         script: CueScript | None = None,
         music: MusicInfo | None = None,
-    ) -> Program:
+    ) -> GrowingTimeline:
         """A program that is ready as a whole (a Timeline resolved up front)."""
         titles = chapter_titles(script) if script else [span.title for span in timeline.chapters]
         program = cls(timeline.title, timeline.routine, timeline.sample_rate, titles, music)
@@ -173,16 +173,16 @@ def resolve_in_background(
     music: MusicInfo | None = None,
     stepwise: int = 1,
     wait: bool = True,
-) -> Program:
+) -> GrowingTimeline:
     """Resolve the session in a daemon thread, the first `stepwise` chapters step by
     step, so playing can start before they are all synthesized.
 
     With `wait`, the first step is resolved here, and its errors raised here; without,
     everything is left to the thread (the output can start meanwhile). Errors in the
-    thread end the program early and are kept in `Program.error`.
+    thread end the program early and are kept in `GrowingTimeline.error`.
     """
     titles = chapter_titles(script)
-    program = Program(script.title, script.routine, chapter_titles=titles, music=music)
+    program = GrowingTimeline(script.title, script.routine, chapter_titles=titles, music=music)
     chapters = iter_pieces(script, voice, stepwise)
     if wait:
         first = next(chapters, None)
@@ -204,4 +204,4 @@ def resolve_in_background(
     return program
 
 
-__all__ = ["Program", "chapter_titles", "resolve_in_background"]
+__all__ = ["GrowingTimeline", "chapter_titles", "resolve_in_background"]
