@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
-from test_render_support import RATE, decode, loudness, make_timeline
+from test_render_support import RATE, decode, lavfi_mp3, loudness, make_timeline
 
-from coach.audio.ffmpeg import find_ffmpeg
 from coach.audio.levels import plan_mix
 from coach.audio.music import DuckEnvelope
 from coach.render.render import render_timeline
@@ -21,27 +19,7 @@ BED_HZ = 1000.0
 def music_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Three seconds of a 1 kHz tone: shorter than the session, so it must loop."""
     path = tmp_path_factory.mktemp("music") / "bed.mp3"
-    subprocess.run(
-        [
-            find_ffmpeg(),
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            f"sine=frequency={BED_HZ:.0f}:duration=3",
-            "-ar",
-            "44100",
-            "-ac",
-            "2",
-            "-c:a",
-            "libmp3lame",
-            "-b:a",
-            "128k",
-            str(path),
-        ],
-        check=True,
-    )
+    lavfi_mp3(path, f"sine=frequency={BED_HZ:.0f}:duration=3", "128k", "-ar", "44100", "-ac", "2")
     return path
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from test_render_support import make_timeline, onset
+from test_render_support import lavfi_mp3, make_timeline, onset
 
 from coach.audio.ffmpeg import find_ffmpeg
 from coach.cli import cli
@@ -28,23 +28,8 @@ pytestmark = pytest.mark.skipif(shutil.which("ffprobe") is None, reason="ffprobe
 def stereo_bed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Four seconds of a stereo tone: 5 kHz on the left, 5.5 kHz on the right."""
     path = tmp_path_factory.mktemp("music") / "bed.mp3"
-    subprocess.run(
-        [
-            find_ffmpeg(),
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            f"aevalsrc=0.3*sin(2*PI*{BED_HZ:.0f}*t)|0.3*sin(2*PI*{BED_HZ + 500:.0f}*t):s=44100:d=4",
-            "-c:a",
-            "libmp3lame",
-            "-b:a",
-            "192k",
-            str(path),
-        ],
-        check=True,
-    )
+    tone = f"aevalsrc=0.3*sin(2*PI*{BED_HZ:.0f}*t)|0.3*sin(2*PI*{BED_HZ + 500:.0f}*t):s=44100:d=4"
+    lavfi_mp3(path, tone, "192k")
     return path
 
 

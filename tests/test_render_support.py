@@ -51,6 +51,13 @@ def make_timeline(
     )
 
 
+def lavfi_mp3(path: Path, source: str, bitrate: str, *options: str) -> Path:
+    """An MP3 at `path` of ffmpeg's lavfi `source` (a tone, silence), encoded by LAME."""
+    command = [find_ffmpeg(), "-v", "error", "-f", "lavfi", "-i", source, *options]
+    subprocess.run([*command, "-c:a", "libmp3lame", "-b:a", bitrate, str(path)], check=True)
+    return path
+
+
 def decode(path: Path) -> np.ndarray:
     """The decoded samples of an audio file, mono at the timeline rate."""
     out = subprocess.run(

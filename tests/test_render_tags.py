@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from mutagen.id3 import CTOCFlags
-from test_render_support import read_id3
+from test_render_support import lavfi_mp3, read_id3
 
 from coach.audio.ffmpeg import find_ffmpeg
 from coach.render.tags import ChapterMark, TrackTags, write_tags
@@ -34,25 +34,7 @@ TITLES = [
 @pytest.fixture
 def tagged_mp3(tmp_path: Path) -> Path:
     path = tmp_path / "x.mp3"
-    subprocess.run(
-        [
-            find_ffmpeg(),
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "anullsrc=r=22050:cl=mono",
-            "-t",
-            str(len(TITLES)),
-            "-c:a",
-            "libmp3lame",
-            "-b:a",
-            "32k",
-            str(path),
-        ],
-        check=True,
-    )
+    lavfi_mp3(path, "anullsrc=r=22050:cl=mono", "32k", "-t", str(len(TITLES)))
     marks = [ChapterMark(title, i * 1000, (i + 1) * 1000) for i, title in enumerate(TITLES)]
     write_tags(path, TrackTags("Test", "Test", 1, 1, chapters=marks))
     return path
