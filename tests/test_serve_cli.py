@@ -139,10 +139,7 @@ def test_it_prints_the_page_and_a_qr_code_and_serves_at_the_printed_address(
 def test_with_a_feed_it_prints_the_feeds_url_and_no_qr_with_no_qr(
     folder: Path, tmp_path: Path
 ) -> None:
-    served = tmp_path / "served"
-    served.mkdir()
-    for path in folder.iterdir():
-        (served / path.name).write_bytes(path.read_bytes())
+    served = _copy_of(folder, tmp_path / "served")
     (served / "feed.xml").write_text("<rss version='2.0'><channel/></rss>\n")
     running = Running([str(served), "--host", "127.0.0.1", "--port", "0", "--no-qr"], tmp_path)
     try:
@@ -159,10 +156,7 @@ def test_with_a_feed_it_prints_the_feeds_url_and_no_qr_with_no_qr(
 def test_a_feed_written_for_another_address_is_pointed_out_with_the_fix(
     folder: Path, tmp_path: Path
 ) -> None:
-    served = tmp_path / "served"
-    served.mkdir()
-    for path in folder.iterdir():
-        (served / path.name).write_bytes(path.read_bytes())
+    served = _copy_of(folder, tmp_path / "served")
     written = subprocess.run(
         [
             sys.executable,
@@ -190,6 +184,14 @@ def test_a_feed_written_for_another_address_is_pointed_out_with_the_fix(
     finally:
         running.process.kill()
         running.process.communicate()
+
+
+def _copy_of(folder: Path, copy: Path) -> Path:
+    """A copy of the rendered files, for a test that adds a feed of its own."""
+    copy.mkdir()
+    for path in folder.iterdir():
+        (copy / path.name).write_bytes(path.read_bytes())
+    return copy
 
 
 def _run(args: list[str], tmp: Path) -> subprocess.CompletedProcess[str]:
