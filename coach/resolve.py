@@ -24,6 +24,7 @@ the first sentence.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -285,6 +286,20 @@ def iter_pieces(script: CueScript, voice: Voice, stepwise: int = 1) -> Iterator[
         chapter.tones.sort(key=lambda t: t.start)
         chapter.span = ChapterSpan(title, start, position)
         yield chapter
+
+
+# The fit notes `place` writes for a line said in its short form, or moved a little:
+# the fit working as designed, unlike a line dropped.
+_MINOR_FIT = re.compile(r'; (said ".*" instead|moved ([+-]\d+\.\d+) s( as ".*")?)$')
+
+
+def minor_fit_shift(warning: str) -> float | None:
+    """For a fit warning of a line said short or moved: how far it moved (seconds, 0 if
+    it was not moved). None for any other warning (a line dropped)."""
+    found = _MINOR_FIT.search(warning)
+    if found is None:
+        return None
+    return abs(float(found.group(2))) if found.group(2) else 0.0
 
 
 def resolve(script: CueScript, voice: Voice) -> Timeline:

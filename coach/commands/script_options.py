@@ -4,7 +4,6 @@ that takes a ROUTINE (compile, render, play)."""
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -57,28 +56,21 @@ def script_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
-# A line said in its short form, or moved a fraction of a second, is the fit working as
-# designed; what was dropped, or anything else, changes what the listener hears.
-_MINOR_FIT = re.compile(r'; (said ".*" instead|moved [+-]\d+\.\d+ s( as ".*")?)$')
-
-
-_SHIFT = re.compile(r'; moved ([+-]\d+\.\d+) s( as ".*")?$')
-
-
 def report_fit(warnings: list[str], strict: bool, every: bool = False) -> None:
     """Print fit warnings on stderr; with `strict`, any warning is an error (exit 2).
 
     Unless `every` (or `strict`) is set, the minor ones (a line said in its short form
     or moved a little) are summed up in one line; `coach compile` lists each."""
+    from coach.resolve import minor_fit_shift
     from coach.terminal import printable
 
-    minor = [] if every or strict else [w for w in warnings if _MINOR_FIT.search(w)]
-    for warning in warnings:
-        if warning not in minor:
+    shifts = [] if every or strict else [minor_fit_shift(w) for w in warnings]
+    minor = [shift for shift in shifts if shift is not None]
+    for warning, shift in zip(warnings, shifts or [None] * len(warnings), strict=True):
+        if shift is None:
             click.echo(printable(f"warning: {warning}"), err=True)
     if minor:
-        shifts = [abs(float(m.group(1))) for w in minor if (m := _SHIFT.search(w))]
-        largest = f", moved by up to {max(shifts):.2f} s" if shifts else ""
+        largest = f", moved by up to {max(minor):.2f} s" if max(minor) > 0 else ""
         click.echo(
             f"note: {len(minor)} line{'s' if len(minor) != 1 else ''} said short or moved "
             f"to fit{largest}; `coach compile` lists each",

@@ -100,7 +100,7 @@ class Publication:
             return self._table
 
     def _build(self) -> Table:
-        sessions = [s for s in find_sessions(self.root) if self._regular(s.mp3)]
+        sessions = find_sessions(self.root)
         published: dict[str, Resource] = dict(self._page)
         for session in sessions:
             published["/" + session.mp3] = Resource("audio/mpeg", self.root / session.mp3)

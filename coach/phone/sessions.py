@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,7 +52,8 @@ class Session:
 
 def find_sessions(root: Path) -> list[Session]:
     """Every whole-session render under `root`, programs first (by album, then track),
-    then lone sessions newest first. Unreadable or foreign files are skipped."""
+    then lone sessions newest first. Unreadable or foreign files, and MP3s that are
+    links, are skipped."""
     found = []
     for timeline_path in _timelines(root, MAX_DEPTH):
         session = _read_session(root, timeline_path)
@@ -112,6 +114,8 @@ def _read_session(root: Path, timeline_path: Path) -> Session | None:
         info = mp3.lstat()
     except (OSError, ValueError):
         return None
+    if not stat.S_ISREG(info.st_mode):
+        return None  # a link (perhaps out of the folder), a folder: not a session to publish
     if not isinstance(document, dict) or document.get("format") != "coach-timeline":
         return None
     track, tracks, album = _track_of(mp3)

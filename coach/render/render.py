@@ -258,9 +258,8 @@ def render_timeline(
     title in the tags (default: the session's); `album` puts a one-file session in a
     series (its album and track number in the tags). `bitrate` defaults to 96k for mono
     voice and 192k for the stereo 44.1 kHz file a `music` bed gives. With `remember_plan`,
-    the loudness plan
-    is kept in the cache folder and reused when the same session is rendered again
-    (see coach.audio.level_cache)."""
+    the loudness plan is kept in the cache folder and reused when the same session is
+    rendered again (see coach.audio.level_cache)."""
     if split not in SPLITS:
         raise InputError(f"--split {split}: choose session or exercise")
     if jobs < 1:

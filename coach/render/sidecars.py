@@ -76,7 +76,8 @@ def _lrc_time(seconds: float) -> str:
     return f"[{minutes:02d}:{rest // 100:02d}.{rest % 100:02d}]"
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
+    """`text` on one line, its runs of whitespace (newlines too) made single spaces."""
     return " ".join(text.split())
 
 
@@ -84,15 +85,15 @@ def lrc_text(info: TrackInfo) -> str:
     """Synchronized lyrics: each cue at its start, a blank line when the voice stops."""
     rate = info.sample_rate
     lines = [
-        f"[ti:{_one_line(info.title)}]",
-        f"[al:{_one_line(info.album)}]",
+        f"[ti:{one_line(info.title)}]",
+        f"[al:{one_line(info.album)}]",
         "[ar:coach]",
         f"[length:{_lrc_time(info.frames / rate)[1:6]}]",
         "[by:coach]",
     ]
     cues = sorted(info.cues, key=lambda cue: cue.start)
     for index, cue in enumerate(cues):
-        lines.append(f"{_lrc_time(cue.start / rate)}{_one_line(cue.text)}")
+        lines.append(f"{_lrc_time(cue.start / rate)}{one_line(cue.text)}")
         following = cues[index + 1].start if index + 1 < len(cues) else None
         if following is None or following - cue.end > rate // 2:
             lines.append(_lrc_time(cue.end / rate))
@@ -194,7 +195,7 @@ def _vtt_time(seconds: float) -> str:
 
 def _vtt_escape(text: str) -> str:
     """Cue text as WebVTT reads it: one line, with &, < and > as character references."""
-    line = _one_line(text)
+    line = one_line(text)
     return line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -222,6 +223,6 @@ def m3u8_text(entries: Sequence[PlaylistEntry]) -> str:
     """An extended M3U playlist in UTF-8 with relative paths."""
     lines = ["#EXTM3U"]
     for entry in entries:
-        lines.append(f"#EXTINF:{round(entry.seconds)},{_one_line(entry.title)}")
+        lines.append(f"#EXTINF:{round(entry.seconds)},{one_line(entry.title)}")
         lines.append(entry.file)
     return "\n".join(lines) + "\n"

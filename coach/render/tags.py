@@ -24,6 +24,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from coach.render.sidecars import one_line
+
 ARTIST = "coach"
 GENRE = "Fitness"
 COVER_SIZE = 600
@@ -94,7 +96,7 @@ def write_tags(path: Path, tags: TrackTags) -> None:
             )
         )
     if tags.lyrics:
-        lines = [" ".join(line.text.split()) for line in tags.lyrics]
+        lines = [one_line(line.text) for line in tags.lyrics]
         tag.add(id3.USLT(encoding=3, lang=LYRICS_LANGUAGE, desc="", text="\n".join(lines)))
         tag.add(
             id3.SYLT(

